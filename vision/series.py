@@ -111,6 +111,7 @@ class LandmarkSeries:
         frames: list[PoseFrame | None],
         resolution_wh: tuple[int, int],
         fps: float,
+        meta: dict[str, str] | None = None,
     ) -> LandmarkSeries:
         """Stack per-frame results (None for a frame with no person) into a series."""
         n = len(frames)
@@ -120,7 +121,7 @@ class LandmarkSeries:
         for i, f in enumerate(frames):
             if f is not None:
                 xy[i], world[i], vis[i] = f.xy, f.world, f.visibility
-        return cls(np.asarray(t, np.float64), xy, world, vis, resolution_wh, fps)
+        return cls(np.asarray(t, np.float64), xy, world, vis, resolution_wh, fps, meta or {})
 
     def save(self, path: str | Path) -> None:
         """Write the series to a compressed ``.npz`` (the ``--cache`` file)."""

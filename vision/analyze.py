@@ -1,0 +1,144 @@
+"""The file pipeline: video -> pose -> landmark series -> counters -> `AnalysisResult`.
+
+`analyze` is the one path the CLI, the Python API and batch jobs all take. Each stage
+is its own module; this file only wires them and adds what a long job needs: a
+progress callback, a pose cache so a counter change does not rerun the model, and
+keeping the frames already done when a file turns out truncated or the user presses
+Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from vision import counters
+from vision.annotate import write_annotated
+from vision.errors import NoPersonFound, RepcountError
+from vision.pose import PoseEstimator
+from vision.result import AnalysisResult, ExerciseResult
+from vision.series import LandmarkSeries, PoseFrame
+from vision.sources import VideoFile
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(frames_done, frames_expected)`` while pose runs."""
+
+
+@dataclass(frozen=True)
+class PoseRun:
+    """The landmarks of a file and how the run went."""
+
+    series: LandmarkSeries
+    warnings: tuple[str, ...]
+
+
+def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = None) -> PoseRun:
+    """Landmarks of the athlete in every frame of a video file.
+
+    Args:
+        path: the video.
+        progress: optional callback for a progress bar.
+        cache: an ``.npz`` to reuse: read when it exists and was made from a file of
+            the same size and modification time, written otherwise.
+
+    Raises:
+        RepcountError (and subclasses): the file is missing or not a video.
+    """
+    stamp = _file_stamp(path)
+    if cache is not None and cache.exists():
+        cached = LandmarkSeries.load(cache)
+        if cached.meta.get("source_stamp") == stamp:
+            return PoseRun(cached, tuple(filter(None, [cached.meta.get("warning", "")])))
+    warnings: list[str] = []
+    video = VideoFile(path)
+    times: list[float] = []
+    frames: list[PoseFrame | None] = []
+    try:
+        with PoseEstimator() as pose:
+            for t, image in video:
+                times.append(t)
+                frames.append(pose.process(image, t))
+                if progress is not None:
+                    progress(len(times), video.info.frame_count)
+    except KeyboardInterrupt:
+        warnings.append(f"interrupted: analysed the first {len(times)} frames only")
+    if video.truncated:
+        warnings.append(
+            f"{path.name} is truncated: counted the {len(times)} decodable frames of ~{video.info.frame_count}"
+        )
+    meta = {"source": str(path), "source_stamp": stamp, "warning": " ".join(warnings)}
+    series = LandmarkSeries.from_frames(times, frames, (video.info.width, video.info.height), video.info.fps, meta)
+    if cache is not None:
+        series.save(cache)
+    return PoseRun(series, tuple(warnings))
+
+
+def count_series(series: LandmarkSeries, exercises: tuple[str, ...]) -> tuple[ExerciseResult, ...]:
+    """Run the counter of each exercise over the whole series."""
+    return tuple(counters.count(counters.get_counter(name, series.fps), series) for name in exercises)
+
+
+def analyze(
+    path: str | Path,
+    exercise: str | None = None,
+    *,
+    progress: Progress | None = None,
+    cache: str | Path | None = None,
+    annotate: str | Path | None = None,
+) -> AnalysisResult:
+    """Count the reps in a video file.
+
+    Args:
+        path: the video file.
+        exercise: which exercise the clip holds (an exercise name of DESIGN.md §3).
+            None runs every counter and keeps those that counted something.
+        progress: optional ``progress(done, total)`` callback.
+        cache: optional ``.npz`` path to keep the landmarks for a re-run.
+        annotate: optional ``.mp4`` path for a copy of the video with the skeleton and
+            the running count drawn on it.
+
+    Returns:
+        The counts, with per-rep times, in the JSON layout of DESIGN.md §4.
+
+    Raises:
+        RepcountError: bad input; the message is one line for the user.
+
+    Example:
+        >>> result = analyze("sample_videos/two_leg_hops.mp4", exercise="two_leg_hops")
+        >>> result.exercises[0].count
+    """
+    if exercise is not None and exercise not in counters.available():
+        raise RepcountError(f"unknown exercise {exercise!r}: use one of {', '.join(counters.available())}")
+    path = Path(path)
+    run = run_pose(path, progress, Path(cache) if cache else None)
+    series = run.series
+    if len(series) and not series.detected.any():
+        raise NoPersonFound(f"no person found in {path.name}: film the whole body, feet included, in good light")
+    names = (exercise,) if exercise else counters.available()
+    results = count_series(series, names)
+    if exercise is None:
+        results = tuple(r for r in results if r.count > 0)
+    result = AnalysisResult(
+        source=path.name,
+        fps=series.fps,
+        frames=len(series),
+        duration_s=series.duration_s,
+        pose_detected_ratio=float(np.mean(series.detected)) if len(series) else 0.0,
+        exercises=results,
+        warnings=run.warnings + tuple(w for r in results for w in r.warnings),
+    )
+    if annotate is not None:
+        write_annotated(path, result, Path(annotate), series=series, progress=progress)
+    return result
+
+
+def _file_stamp(path: Path) -> str:
+    """Size and modification time: enough to notice that a cached clip changed."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"

@@ -1,0 +1,139 @@
+"""Streaming signal pieces shared by the counters: filters, body scale and peak picking.
+
+Each piece takes one sample at a time, so the same code serves a live camera and a
+file (see `vision.counters.base`). They are normalised by time in seconds and by the
+athlete's own leg length, never by frame counts or pixels, so a 24 fps phone clip and
+a 60 fps camera, near or far, are read the same way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import signal
+
+from vision import landmarks as lm
+from vision.series import PoseFrame
+
+
+class StreamingFilter:
+    """A Butterworth filter applied one sample at a time (scipy.signal.sosfilt with state).
+
+    Causal by design: a live counter cannot see the future. The state starts from the
+    first sample as if the signal had always been there (`sosfilt_zi`), so there is no
+    start-up transient.
+
+    Args:
+        kind: ``"lowpass"``, ``"highpass"`` or ``"bandpass"``.
+        cutoff_hz: one cut-off, or (low, high) for a band.
+        fps: sample rate of the frames that will be fed.
+        order: filter order (2 keeps the delay short).
+    """
+
+    def __init__(self, kind: str, cutoff_hz: float | tuple[float, float], fps: float, order: int = 2) -> None:
+        nyquist = fps / 2
+        cut = np.minimum(np.asarray(cutoff_hz, float), 0.95 * nyquist)
+        self._sos = signal.butter(order, cut, btype=kind, fs=fps, output="sos")
+        self._zi_unit = signal.sosfilt_zi(self._sos)
+        self._zi: np.ndarray | None = None
+
+    def __call__(self, x: float) -> float:
+        if self._zi is None:
+            self._zi = self._zi_unit * x
+        y, self._zi = signal.sosfilt(self._sos, [x], zi=self._zi)
+        return float(y[0])
+
+    def reset(self) -> None:
+        """Forget the past (after a gap in the landmarks)."""
+        self._zi = None
+
+
+class LegLength:
+    """The athlete's leg length in pixels (hip to knee plus knee to ankle), kept up to date.
+
+    A robust running median over the last ``window_s`` seconds: it follows an athlete who
+    walks towards or away from the camera, yet one bad frame cannot move it. Thigh plus
+    shank, unlike hip-to-ankle, does not shrink when the knee bends.
+    """
+
+    def __init__(self, window_s: float = 4.0) -> None:
+        self._window_s = window_s
+        self._samples: deque[tuple[float, float]] = deque()
+
+    def update(self, frame: PoseFrame) -> float:
+        """Add this frame's measurement and return the current estimate (NaN before any)."""
+        lengths = [_leg_px(frame, side) for side in lm.SIDES]
+        value = float(np.nanmax(lengths)) if not np.all(np.isnan(lengths)) else np.nan
+        if np.isfinite(value):
+            self._samples.append((frame.t, value))
+        while self._samples and frame.t - self._samples[0][0] > self._window_s:
+            self._samples.popleft()
+        return self.value
+
+    @property
+    def value(self) -> float:
+        if not self._samples:
+            return float("nan")
+        return float(np.median([v for _, v in self._samples]))
+
+
+def _leg_px(frame: PoseFrame, side: str) -> float:
+    hip, knee, ankle = (frame.xy[lm.side_idx(side, p)] for p in ("hip", "knee", "ankle"))
+    return float(np.linalg.norm(knee - hip) + np.linalg.norm(ankle - knee))
+
+
+@dataclass(frozen=True)
+class Peak:
+    """A local maximum confirmed by the signal falling back by the threshold."""
+
+    t: float
+    value: float
+    rise: float  # how far the signal rose to it from the previous trough
+
+
+class PeakDetector:
+    """Hysteresis peak picking, one sample at a time (a "zig-zag").
+
+    A peak counts once the signal has risen at least ``threshold`` above the last trough
+    and then fallen at least ``threshold`` below the peak. That is the streaming form of
+    scipy.signal.find_peaks with a prominence: noise smaller than the threshold can
+    never make or split a peak, whatever the frame rate.
+
+    Args:
+        threshold: rise and fall needed, in the signal's units.
+        min_interval_s: peaks closer than this to the previous one are merged into it
+            (the higher wins), since no athlete jumps that fast.
+    """
+
+    def __init__(self, threshold: float, min_interval_s: float = 0.0) -> None:
+        self.threshold = threshold
+        self.min_interval_s = min_interval_s
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (after a gap)."""
+        self._trough = np.inf
+        self._top: tuple[float, float] | None = None  # (t, value) of the candidate peak
+        self._last_peak_t = -np.inf
+
+    def update(self, t: float, x: float) -> Peak | None:
+        """Feed one sample; return a peak when one is confirmed."""
+        if self._top is None:
+            self._trough = min(self._trough, x)
+            if x - self._trough >= self.threshold:
+                self._top = (t, x)
+            return None
+        if x > self._top[1]:
+            self._top = (t, x)
+            return None
+        if self._top[1] - x < self.threshold:
+            return None
+        peak_t, peak_x = self._top
+        peak = Peak(peak_t, peak_x, peak_x - self._trough)
+        self._top, self._trough = None, x
+        if peak_t - self._last_peak_t < self.min_interval_s:
+            return None
+        self._last_peak_t = peak_t
+        return peak

@@ -1,0 +1,1 @@
+"""What repcount shows people: terminal tables now; plots and pages build on the same results."""

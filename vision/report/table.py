@@ -1,0 +1,53 @@
+"""Terminal tables for an analysis and for an accuracy evaluation (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from vision.evaluate import EvalSummary
+from vision.result import AnalysisResult
+
+
+def print_result(console: Console, result: AnalysisResult) -> None:
+    """What was counted in one source: one row per exercise."""
+    table = Table(title=f"{result.source}: {result.duration_s:.1f} s, person seen in {result.pose_detected_ratio:.0%} of frames")
+    for column in ("exercise", "count", "details", "from", "to", "confidence"):
+        table.add_column(column, justify="right" if column != "exercise" and column != "details" else "left")
+    for ex in result.exercises:
+        details = ", ".join(f"{k} {v}" for k, v in ex.details.items())
+        table.add_row(
+            ex.name,
+            str(ex.count),
+            details,
+            _seconds(ex.start_s),
+            _seconds(ex.end_s),
+            f"{ex.confidence:.0%}",
+        )
+    if not result.exercises:
+        table.add_row("(nothing counted)", "0", "", "", "", "")
+    console.print(table)
+
+
+def print_eval(console: Console, summary: EvalSummary) -> None:
+    """The accuracy table: every (clip, counter) run, then the summary figures."""
+    table = Table(title="repcount eval")
+    for column in ("clip", "exercise", "true", "counted", "error", "tol", "ok"):
+        table.add_column(column, justify="left" if column in ("clip", "exercise") else "right")
+    for row in summary.rows:
+        counted = "-" if row.count is None else str(row.count)
+        error = "-" if row.error is None else f"{row.error:+d}"
+        ok = "[green]yes[/]" if row.exact else "[red]no[/]"
+        table.add_row(row.clip, row.exercise, str(row.true_count), counted, error, str(row.tolerance), ok)
+    console.print(table)
+    console.print(
+        f"exact {summary.exact_ratio:.0%}  off-by-one {summary.off_by_one_ratio:.0%}  "
+        f"MAE {summary.mae:.2f}  normalized MAE {summary.normalized_mae:.3f}  ({len(summary.rows)} runs)"
+    )
+    for row in summary.rows:
+        if row.note:
+            console.print(f"[yellow]{row.clip}:[/] {row.note}")
+
+
+def _seconds(t: float | None) -> str:
+    return "" if t is None else f"{t:.1f} s"
