@@ -1,0 +1,109 @@
+"""Offscreen frames of the synthetic athlete, BGR like OpenCV, on the CPU.
+
+    with Renderer(Humanoid(), Camera.view("oblique")) as renderer:
+        frame = renderer.render(pose)            # (480, 640, 3) uint8 BGR
+
+GL backend: mujoco picks its OpenGL backend from ``MUJOCO_GL`` when it is first imported.
+If nobody set it, `vision.synth.body.load_mujoco` sets ``egl`` (Debian: libegl1,
+libegl-mesa0, libgl1-mesa-dri) when a probe EGL context works, else ``osmesa``
+(libosmesa6; prints a harmless PyOpenGL error at exit). Set ``MUJOCO_GL`` yourself, before
+anything imports mujoco, to force one. Nothing is set at import time of this module.
+
+Cost: the shadow map dominates. ``shadows=False`` or a smaller ``shadow_size`` is faster.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from vision.synth.body import BodyPose, Humanoid, load_mujoco
+from vision.synth.camera import Camera
+
+ROPE_RADIUS = 0.006
+"""Jump-rope thickness in metres (a real rope is 4-6 mm across; thin but visible)."""
+ROPE_RGBA = (0.08, 0.08, 0.09, 1.0)
+SHADOW_SIZE = 1024
+"""Shadow-map size in texels: the main render cost; 1024 keeps soft but clear foot shadows."""
+
+
+class Renderer:
+    """Draws a `Humanoid` in a pose from one `Camera`; a context manager that frees the GL context.
+
+    Args:
+        humanoid: the body (its model gets this camera's field of view and shadow size).
+        camera: where to film from; its width/height are the frame size.
+        shadows: cast the key light's shadows (on by default: they ground the feet).
+        shadow_size: shadow-map size in texels.
+    """
+
+    def __init__(
+        self, humanoid: Humanoid, camera: Camera, shadows: bool = True, shadow_size: int = SHADOW_SIZE
+    ) -> None:
+        self._mj = load_mujoco()
+        self.humanoid = humanoid
+        self.camera = camera
+        self.shadows = shadows
+        model = humanoid.model
+        model.vis.global_.offwidth = max(int(model.vis.global_.offwidth), camera.width)
+        model.vis.global_.offheight = max(int(model.vis.global_.offheight), camera.height)
+        model.vis.quality.shadowsize = shadow_size
+        self._renderer: Any = self._mj.Renderer(model, height=camera.height, width=camera.width, max_geom=2000)
+        self._mjv_camera = self._mj.MjvCamera()
+        self._mjv_camera.type = self._mj.mjtCamera.mjCAMERA_FREE
+        lookat, distance, azimuth, elevation = camera.free_camera()
+        self._mjv_camera.lookat[:] = lookat
+        self._mjv_camera.distance = distance
+        self._mjv_camera.azimuth = azimuth
+        self._mjv_camera.elevation = elevation
+
+    def render(self, pose: BodyPose, rope: npt.ArrayLike | None = None) -> npt.NDArray[np.uint8]:
+        """A BGR uint8 (H, W, 3) frame of the athlete in ``pose``.
+
+        Args:
+            pose: the body pose (not grounded for you: use `Humanoid.grounded`).
+            rope: optional (N, 3) polyline in world metres, drawn as a thin dark capsule chain.
+        """
+        mj = self._mj
+        model = self.humanoid.model
+        model.vis.global_.fovy = self.camera.fovy_deg  # the model may be shared by renderers
+        self.humanoid.set_pose(pose)
+        self._renderer.update_scene(self.humanoid.data, camera=self._mjv_camera)
+        scene = self._renderer.scene
+        scene.flags[mj.mjtRndFlag.mjRND_SHADOW] = self.shadows
+        if rope is not None:
+            self._add_rope(scene, np.asarray(rope, dtype=np.float64))
+        rgb = self._renderer.render()
+        return np.ascontiguousarray(rgb[:, :, ::-1])
+
+    def _add_rope(self, scene: Any, rope: npt.NDArray[np.float64]) -> None:
+        mj = self._mj
+        if rope.ndim != 2 or rope.shape[1] != 3:
+            raise ValueError(f"rope must be an (N, 3) polyline, got shape {rope.shape}")
+        rgba = np.array(ROPE_RGBA, dtype=np.float32)
+        for start, end in zip(rope[:-1], rope[1:]):
+            if scene.ngeom >= scene.maxgeom:
+                break
+            if np.linalg.norm(end - start) < 1e-9:
+                continue
+            geom = scene.geoms[scene.ngeom]
+            mj.mjv_initGeom(geom, mj.mjtGeom.mjGEOM_CAPSULE, np.zeros(3), np.zeros(3), np.eye(3).ravel(), rgba)
+            mj.mjv_connector(geom, mj.mjtGeom.mjGEOM_CAPSULE, ROPE_RADIUS, start, end)
+            scene.ngeom += 1
+
+    def close(self) -> None:
+        """Free the GL context (idempotent)."""
+        if self._renderer is not None:
+            self._renderer.close()
+            self._renderer = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
