@@ -65,17 +65,18 @@ _mujoco: ModuleType | None = None
 def load_mujoco() -> ModuleType:
     """Import mujoco on first use, choosing an offscreen GL backend first.
 
-    mujoco reads ``MUJOCO_GL`` once, when it is first imported. If nobody set it, this
-    sets it to ``egl`` when an EGL context can be made (probed once in a subprocess, so a
-    failure cannot poison this process's PyOpenGL), else to ``osmesa``. A value set by the
-    user or by an earlier import of mujoco is left alone.
+    If nobody set ``MUJOCO_GL``, this sets it to ``egl`` when an EGL context can be made
+    (probed once in a subprocess, so a failure cannot poison this process's PyOpenGL),
+    else to ``osmesa``. A value the user set is left alone. `vision.synth.render` makes its
+    GL context from ``MUJOCO_GL`` itself, so this works even if something imported mujoco
+    earlier (mujoco's own ``mujoco.Renderer`` reads the variable only at import).
 
     Raises:
         ImportError: mujoco is not installed (with the ``repcount[synth]`` install hint).
     """
     global _mujoco
     if _mujoco is None:
-        if "mujoco" not in sys.modules and not os.environ.get("MUJOCO_GL"):
+        if not os.environ.get("MUJOCO_GL") and "OpenGL" not in sys.modules:
             os.environ["MUJOCO_GL"] = "egl" if _egl_works() else "osmesa"
         try:
             import mujoco

@@ -14,6 +14,7 @@ Cost: the shadow map dominates. ``shadows=False`` or a smaller ``shadow_size`` i
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import Any
 
@@ -28,6 +29,20 @@ ROPE_RADIUS = 0.006
 ROPE_RGBA = (0.08, 0.08, 0.09, 1.0)
 SHADOW_SIZE = 1024
 """Shadow-map size in texels: the main render cost; 1024 keeps soft but clear foot shadows."""
+
+
+def _gl_context(width: int, height: int) -> Any:
+    """An offscreen OpenGL context of the backend ``MUJOCO_GL`` names (set by `load_mujoco`)."""
+    backend = os.environ.get("MUJOCO_GL", "").lower().strip()
+    if backend == "egl":
+        from mujoco.egl import GLContext
+    elif backend == "osmesa":
+        from mujoco.osmesa import GLContext
+    elif backend in ("glfw", ""):
+        from mujoco.glfw import GLContext
+    else:
+        raise RuntimeError(f"MUJOCO_GL={backend!r} is not supported here: use egl, osmesa or glfw")
+    return GLContext(width, height)
 
 
 class Renderer:
@@ -51,9 +66,18 @@ class Renderer:
         model.vis.global_.offwidth = max(int(model.vis.global_.offwidth), camera.width)
         model.vis.global_.offheight = max(int(model.vis.global_.offheight), camera.height)
         model.vis.quality.shadowsize = shadow_size
-        self._renderer: Any = self._mj.Renderer(model, height=camera.height, width=camera.width, max_geom=2000)
-        self._mjv_camera = self._mj.MjvCamera()
-        self._mjv_camera.type = self._mj.mjtCamera.mjCAMERA_FREE
+        mj = self._mj
+        self._gl: Any = _gl_context(camera.width, camera.height)
+        self._gl.make_current()
+        self._scene = mj.MjvScene(model, maxgeom=2000)
+        self._option = mj.MjvOption()
+        self._perturb = mj.MjvPerturb()
+        self._context: Any = mj.MjrContext(model, mj.mjtFontScale.mjFONTSCALE_50)
+        mj.mjr_setBuffer(mj.mjtFramebuffer.mjFB_OFFSCREEN, self._context)
+        self._rect = mj.MjrRect(0, 0, camera.width, camera.height)
+        self._rgb = np.empty((camera.height, camera.width, 3), dtype=np.uint8)
+        self._mjv_camera = mj.MjvCamera()
+        self._mjv_camera.type = mj.mjtCamera.mjCAMERA_FREE
         lookat, distance, azimuth, elevation = camera.free_camera()
         self._mjv_camera.lookat[:] = lookat
         self._mjv_camera.distance = distance
@@ -67,17 +91,23 @@ class Renderer:
             pose: the body pose (not grounded for you: use `Humanoid.grounded`).
             rope: optional (N, 3) polyline in world metres, drawn as a thin dark capsule chain.
         """
+        if self._context is None:
+            raise RuntimeError("render() called after close()")
         mj = self._mj
         model = self.humanoid.model
         model.vis.global_.fovy = self.camera.fovy_deg  # the model may be shared by renderers
         self.humanoid.set_pose(pose)
-        self._renderer.update_scene(self.humanoid.data, camera=self._mjv_camera)
-        scene = self._renderer.scene
-        scene.flags[mj.mjtRndFlag.mjRND_SHADOW] = self.shadows
+        self._gl.make_current()
+        mj.mjv_updateScene(
+            model, self.humanoid.data, self._option, self._perturb, self._mjv_camera,
+            mj.mjtCatBit.mjCAT_ALL, self._scene,
+        )  # fmt: skip
+        self._scene.flags[mj.mjtRndFlag.mjRND_SHADOW] = self.shadows
         if rope is not None:
-            self._add_rope(scene, np.asarray(rope, dtype=np.float64))
-        rgb = self._renderer.render()
-        return np.ascontiguousarray(rgb[:, :, ::-1])
+            self._add_rope(self._scene, np.asarray(rope, dtype=np.float64))
+        mj.mjr_render(self._rect, self._scene, self._context)
+        mj.mjr_readPixels(self._rgb, None, self._rect, self._context)
+        return np.ascontiguousarray(self._rgb[::-1, :, ::-1])  # GL rows are bottom-up; RGB -> BGR
 
     def _add_rope(self, scene: Any, rope: npt.NDArray[np.float64]) -> None:
         mj = self._mj
@@ -96,9 +126,11 @@ class Renderer:
 
     def close(self) -> None:
         """Free the GL context (idempotent)."""
-        if self._renderer is not None:
-            self._renderer.close()
-            self._renderer = None
+        if self._context is not None:
+            self._gl.make_current()
+            self._context.free()
+            self._context = None
+            self._gl.free()
 
     def __enter__(self) -> Renderer:
         return self
