@@ -194,3 +194,57 @@ def test_renderer_without_mujoco_hint() -> None:
     from vision.synth import body as body_module
 
     assert "repcount[synth]" in body_module.INSTALL_HINT
+
+
+def squat_and_hop(body: Humanoid, frames: int = 60) -> list[BodyPose]:
+    """One second of squatting, then one of 15 cm hops with arms swinging, at 30 frames/s."""
+    poses = []
+    for i in range(frames):
+        phase = 2 * math.pi * i / 30
+        bend = 0.5 * (1 - math.cos(phase))
+        joints = {f"{s}_{j}": a * bend for s in lm.SIDES for j, a in
+                  (("hip_flex", 0.8), ("knee", 1.4), ("ankle_flex", 0.5), ("shoulder_flex", 0.9))}  # fmt: skip
+        hop = 0.15 * max(0.0, math.sin(phase)) if i >= frames // 2 else 0.0
+        poses.append(body.grounded(BodyPose(ORIGIN, joints=joints), hop))
+    return poses
+
+
+MAX_MEDIAN_ANKLE_ERROR_PX = 10.0
+"""Measured 3-4.5 px (front, oblique, side) with the figure ~300 px tall at 640x480."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("view", "angle"), [("front", None), ("oblique", 40.0), ("side", 90.0)])
+def test_mediapipe_detects_the_athlete(view: str, angle: float | None) -> None:
+    from vision.assets import model_path
+
+    try:
+        bundle = model_path("pose_landmarker_full.task")
+    except FileNotFoundError:
+        pytest.skip("models/pose_landmarker_full.task is not built yet (see models/README.md)")
+    import cv2
+    import mediapipe as mp
+    from mediapipe.tasks.python import vision as mp_vision
+    from mediapipe.tasks.python.core.base_options import BaseOptions
+
+    body = Humanoid(Outfit.random(np.random.default_rng(7)))
+    camera = Camera.view(view, angle)
+    options = mp_vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(bundle)), running_mode=mp_vision.RunningMode.VIDEO
+    )
+    poses = squat_and_hop(body)
+    detected, ankle_errors = 0, []
+    with Renderer(body, camera) as renderer, mp_vision.PoseLandmarker.create_from_options(options) as landmarker:
+        for i, pose in enumerate(poses):
+            rgb = cv2.cvtColor(renderer.render(pose), cv2.COLOR_BGR2RGB)
+            result = landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33)
+            if not result.pose_landmarks:
+                continue
+            detected += 1
+            found = np.array([[p.x * camera.width, p.y * camera.height] for p in result.pose_landmarks[0]])
+            truth, _ = camera.project(body.landmarks(pose))
+            for side in lm.SIDES:
+                k = lm.side_idx(side, "ankle")
+                ankle_errors.append(float(np.linalg.norm(found[k] - truth[k])))
+    assert detected / len(poses) >= 0.98
+    assert np.median(ankle_errors) < MAX_MEDIAN_ANKLE_ERROR_PX
