@@ -111,27 +111,32 @@ class HopTrack:
         t1 = self.jumps[i + 1].takeoff if i + 1 < len(self.jumps) else t0 + self.lead_contact_s
         return Phase(False, float(np.clip((t - t0) / (t1 - t0), 0.0, 1.0)), i + 1)
 
-    def swing_windows(self, side: str) -> list[tuple[float, float]]:
-        """Intervals in which a foot is off the floor through more than one flight."""
-        windows, up_since = [], None if side in self.start_feet else 0.0
+    def swing_windows(self, side: str) -> list[tuple[float, float, float, float]]:
+        """(start, end, lift time, put-down time) of each stretch in which a foot stays
+        off the floor through more than one flight. A foot that takes off or lands with a
+        jump is drawn up or put down within that jump's flight, so at every landing the
+        landing foot is the lowest; at the set's ends it moves slowly."""
+        windows: list[tuple[float, float, float, float]] = []
         on_floor = side in self.start_feet
+        up_since, lift = (None, 0.4) if on_floor else (0.0, 0.4)
         for j in self.jumps:
+            air = j.landing - j.takeoff
             if on_floor:
-                up_since, on_floor = j.takeoff, False
+                up_since, lift, on_floor = j.takeoff, 0.6 * air, False
             if side in j.feet():
                 if up_since is not None and up_since < j.takeoff:
-                    windows.append((up_since, j.landing))
+                    windows.append((up_since, j.landing, lift, 0.8 * air))
                 up_since, on_floor = None, True
         if up_since is not None:
-            windows.append((up_since, self.end_s - self.lead_contact_s))
+            windows.append((up_since, self.end_s - self.lead_contact_s, lift, 0.4))
         return windows
 
     def tuck(self, side: str, t: float) -> float:
         """How far a foot is drawn up, 0..1: eased in and out of each swing window."""
-        for t0, t1 in self.swing_windows(side):
+        for t0, t1, up, down in self.swing_windows(side):
             if t0 <= t <= t1:
-                ramp = min(0.4, 0.5 * (t1 - t0))
-                return float(smoothstep((t - t0) / ramp) * smoothstep((t1 - t) / ramp))
+                half = 0.5 * (t1 - t0)
+                return float(smoothstep((t - t0) / min(up, half)) * smoothstep((t1 - t) / min(down, half)))
         return 0.0
 
     def engagement(self, t: float) -> float:

@@ -64,7 +64,7 @@ SINGLE_BEHIND = HopStyle(
 SINGLE_FRONT = HopStyle(SINGLE_BEHIND.bounce, {"hip_flex": 0.8, "knee": 1.2, "ankle_flex": 0.1}, SINGLE_BEHIND.arms, 0.25)
 ROPE = HopStyle(
     Bounce(0.15, 0.15, 0.25, 0.2), {"hip_flex": 0.35, "knee": 1.1, "ankle_flex": 0.1},
-    {"shoulder_flex": 0.25, "shoulder_abd": 0.35, "elbow": 1.2},
+    {"shoulder_flex": 0.1, "shoulder_abd": 0.3, "elbow": 0.8},
 )  # fmt: skip
 ROPE_SINGLE = HopStyle(ROPE.bounce, {"hip_flex": 0.25, "knee": 1.3, "ankle_flex": -0.3}, ROPE.arms)
 
@@ -86,10 +86,16 @@ def hop_posture(track: HopTrack, style: HopStyle, sway: Sway, t: float, rope: fl
 
 
 def hop_set(
-    spec: MotionSpec, rng: np.random.Generator, lands_on: list[str], start_feet: tuple[str, ...], period: float, height: float
+    spec: MotionSpec,
+    rng: np.random.Generator,
+    lands_on: list[str],
+    start_feet: tuple[str, ...],
+    period: float,
+    height: float,
+    lead_in: float = LEAD_IN_S,
 ) -> HopTrack:
     """The track of one set: ``lands_on`` gives each jump's landing foot."""
-    jumps = schedule(rng, LEAD_IN_S, lands_on, period / spec.tempo, height * spec.amplitude, spec.variation)
+    jumps = schedule(rng, lead_in, lands_on, period / spec.tempo, height * spec.amplitude, spec.variation)
     end = jumps[-1].landing + LEAD_OUT_S
     return HopTrack(jumps, start_feet, end)
 
@@ -99,9 +105,9 @@ def hop_motion(spec: MotionSpec, track: HopTrack, style: HopStyle, sway: Sway, w
     if not with_rope:
         return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t), (Segment(spec.exercise, 0.0, track.end_s),))
     apex = np.array([j.apex for j in track.jumps])
-    knots_t = np.concatenate([[apex[0] - 0.5], apex, [apex[-1] + 0.15]])
+    knots_t = np.concatenate([[apex[0] - 0.6], apex, [apex[-1] + 0.1]])
     turns = np.pi + 2 * np.pi * np.arange(len(apex))
-    knots_v = np.concatenate([[-0.5 * np.pi], turns, [turns[-1] + 0.5 * np.pi]])
+    knots_v = np.concatenate([[-0.75 * np.pi], turns, [turns[-1] + 0.25 * np.pi]])  # from and to behind the heels
     seg = (Segment(spec.exercise, 0.0, track.end_s, style=spec.style or "two_foot"),)
     return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t, float(np.interp(t, knots_t, knots_v))), seg)
 
@@ -205,10 +211,10 @@ def split_jumps(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sway, 
     """Lunge, explode, scissor the legs in the air, land with the other foot forward."""
     first = spec.set_side(k)
     fronts = [(first, other(first))[i % 2] for i in range(spec.reps + 1)]
-    track = hop_set(spec, rng, ["both"] * spec.reps, ("left", "right"), 1.3, 0.3)
+    track = hop_set(spec, rng, ["both"] * spec.reps, ("left", "right"), 1.3, 0.3, lead_in=1.9)
     track = HopTrack(track.jumps, track.start_feet, track.end_s + 0.6, lead_contact_s=0.5)
     stance = SplitStance(geo)
-    step_in = (0.1, track.jumps[0].takeoff - 0.55)
+    step_in = (0.3, track.jumps[0].takeoff - 0.6)
     step_out = (track.jumps[-1].landing + 0.6, track.end_s - 0.1)
 
     def posture_at(t: float) -> Posture:
