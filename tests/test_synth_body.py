@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -190,10 +191,14 @@ def test_landmarks_land_on_the_right_body_part(body: Humanoid) -> None:
     assert colour("nose")[2] > colour("nose")[0]
 
 
-def test_renderer_without_mujoco_hint() -> None:
+def test_without_mujoco_import_works_and_use_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     from vision.synth import body as body_module
 
-    assert "repcount[synth]" in body_module.INSTALL_HINT
+    monkeypatch.setitem(sys.modules, "mujoco", None)  # makes `import mujoco` raise ImportError
+    monkeypatch.setattr(body_module, "_mujoco", None)
+    monkeypatch.setenv("MUJOCO_GL", "egl")
+    with pytest.raises(ImportError, match=r"pip install 'repcount\[synth\]'"):
+        Humanoid()
 
 
 def squat_and_hop(body: Humanoid, frames: int = 60) -> list[BodyPose]:

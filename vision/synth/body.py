@@ -232,7 +232,11 @@ class Humanoid:
 
     def joint_ranges(self) -> dict[str, tuple[float, float]]:
         """Plausible range of each joint in radians (from the MJCF; not enforced)."""
-        return {name: tuple(float(x) for x in self.model.joint(name).range) for name in JOINTS}  # type: ignore[misc]
+        ranges = {}
+        for name in JOINTS:
+            low, high = self.model.joint(name).range
+            ranges[name] = (float(low), float(high))
+        return ranges
 
     def set_pose(self, pose: BodyPose) -> None:
         """Write the pose into ``data`` and run forward kinematics (bodies, geoms, sites, lights)."""
