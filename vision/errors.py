@@ -30,7 +30,7 @@ __all__ = [
     "VideoNotFound",
 ]
 
-CONVERT_HINT = "convert it to MP4 (e.g. ffmpeg -i INPUT out.mp4) and try again"
+CONVERT_ADVICE = "convert it to MP4 (e.g. ffmpeg -i INPUT out.mp4) and try again"
 
 
 class RepcountError(Exception):
@@ -59,12 +59,13 @@ class NotAVideo(SourceError):
     Args:
         path: the file.
         reason: why, in a few words (e.g. "it is empty", "no frame could be decoded").
+        advice: what the user can do about it.
     """
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, advice: str = CONVERT_ADVICE) -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path.name} is not a video repcount can read ({reason}): {CONVERT_HINT}")
+        super().__init__(f"{path.name or path} is not a video repcount can read ({reason}): {advice}")
 
 
 class TruncatedVideo(NotAVideo):

@@ -1,0 +1,533 @@
+"""Frame sources: every input becomes an iterator of ``(t_seconds, frame)``.
+
+``frame`` is a BGR ``uint8`` image of shape (height, width, 3), as OpenCV decodes it
+(phone rotation already applied); ``t_seconds`` strictly increases. The stages after
+this one never ask where frames come from.
+
+A map of this module:
+
+* `VideoInfo` - what a source is: size, fps (a float: 29.97 stays 29.97), frame count.
+* `VideoFile` / `iter_video` - a video file. Timestamps are the container's own, so a
+  variable-frame-rate phone clip keeps its real timing. A file cut short plays up to the
+  cut and records a `Truncation`.
+* `Camera` / `iter_camera` - a webcam index, a device path or a stream URL; timestamps
+  come from a monotonic clock. ``latest_only=True`` keeps just the newest frame, for live
+  use where a slow consumer must skip frames rather than fall behind.
+* Underneath both: `_Reader`, a background thread that decodes into a small hand-off
+  (`_Bounded` keeps every frame, `_Latest` only the newest) so decoding overlaps
+  inference, and which stops and releases the capture as soon as the consumer stops.
+
+Errors are `vision.errors.SourceError` subclasses with a one-line message for the user.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from vision.errors import CameraError, NotAVideo, TruncatedVideo, VideoNotFound
+
+__all__ = [
+    "Camera",
+    "Frame",
+    "Truncation",
+    "VideoFile",
+    "VideoInfo",
+    "iter_camera",
+    "iter_video",
+]
+
+Frame = tuple[float, npt.NDArray[np.uint8]]
+"""One frame: its time in seconds from the start of the source, and the BGR image."""
+
+FALLBACK_FPS = 30.0
+"""Used when a file does not state its frame rate (rare: raw streams). Only matters for
+frames whose container gives no usable timestamp."""
+
+TRUNCATION_TOLERANCE = 0.01
+"""Fraction of the declared frame count (at least 2 frames) that may be missing before a
+file counts as truncated: some containers (Matroska, WebM) only estimate the count from
+the duration, and are off by a frame or two."""
+
+STOP_TIMEOUT_S = 2.0
+"""How long closing a source waits for its reader thread. A file reader stops within one
+frame; a stalled network stream may hang in the decoder, and its (daemon) thread is then
+left to finish on its own."""
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a source is, as far as it says before decoding.
+
+    Attributes:
+        source: the file path (as given) or the camera index, device path or URL.
+        width: frame width in pixels, after any rotation the file asks for.
+        height: frame height in pixels.
+        fps: the nominal frame rate, never rounded (29.97 stays 29.97). For a
+            variable-frame-rate file it is the average; trust the timestamps instead.
+            A camera that does not say gives 0.0.
+        frame_count: the declared number of frames, or None when unknown (cameras,
+            streams, raw bitstreams). An estimate for some containers.
+        duration_s: ``frame_count / fps``, or None when either is unknown.
+    """
+
+    source: str | int
+    width: int
+    height: int
+    fps: float
+    frame_count: int | None
+    duration_s: float | None
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> VideoInfo:
+        """Read a video file's info without decoding it.
+
+        Raises:
+            VideoNotFound, NotAVideo, TruncatedVideo: as `VideoFile`.
+        """
+        return VideoFile(path).info
+
+    @classmethod
+    def from_capture(cls, capture: cv2.VideoCapture, source: str | int) -> VideoInfo:
+        """Info of an opened OpenCV capture (a count OpenCV cannot know comes back as junk)."""
+        fps = capture.get(cv2.CAP_PROP_FPS)
+        fps = fps if math.isfinite(fps) and fps > 0 else 0.0
+        count = capture.get(cv2.CAP_PROP_FRAME_COUNT)
+        frame_count = int(count) if 0 < count < 1e9 else None
+        return cls(
+            source=source,
+            width=int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            height=int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
+            fps=fps,
+            frame_count=frame_count,
+            duration_s=frame_count / fps if frame_count and fps else None,
+        )
+
+
+@dataclass(frozen=True)
+class Truncation:
+    """A file that stopped decoding well before its declared frame count.
+
+    Attributes:
+        path: the file.
+        frames_decoded: how many frames could be decoded (all of them were yielded,
+            unless the caller asked for a stride or a time range).
+        frames_expected: how many the file declares (approximate for some containers).
+    """
+
+    path: Path
+    frames_decoded: int
+    frames_expected: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path.name} is truncated: only the first {self.frames_decoded} "
+            f"of ~{self.frames_expected} frames could be decoded"
+        )
+
+
+class VideoFile:
+    """A video file as an iterable of `Frame`, decoded on a background thread.
+
+    The file is opened once at construction to check it and read its `info` (so a bad
+    path fails before any work), and again by each iteration. After an iteration that
+    reached the end of the file, `truncated` and `truncation` tell whether frames were
+    missing, and `frames_decoded` how many there were.
+
+    Timestamps are the container's presentation times (OpenCV's ``CAP_PROP_POS_MSEC``
+    after each read), which follow a variable frame rate exactly. Where a container has
+    none (raw H.264 reports 0 for every frame) or goes backwards, a frame gets the
+    previous time plus one nominal frame period instead, so times strictly increase;
+    `timestamps_repaired` counts such frames.
+
+    Args:
+        path: the video file.
+        start_s: skip frames before this time (they are still decoded: exact, not a seek).
+        end_s: stop after this time (decoding stops too).
+        stride: yield every ``stride``-th frame of those in range.
+        queue_size: frames decoded ahead of the consumer; small, since each is a full image.
+
+    Raises:
+        VideoNotFound: no file at ``path``.
+        NotAVideo: the file is empty, a folder, or nothing OpenCV can open; iteration
+            raises it too when not a single frame decodes.
+        TruncatedVideo: an MP4/MOV cut short before its index.
+
+    Example:
+        >>> video = VideoFile("clip.mp4")                      # doctest: +SKIP
+        >>> times = [t for t, frame in video]                  # doctest: +SKIP
+        >>> if video.truncated: print(video.truncation)        # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        start_s: float = 0.0,
+        end_s: float = math.inf,
+        stride: int = 1,
+        queue_size: int = 8,
+    ) -> None:
+        if stride < 1:
+            raise ValueError(f"stride must be at least 1, got {stride}")
+        self.path = Path(path)
+        self.start_s, self.end_s, self.stride, self.queue_size = start_s, end_s, stride, queue_size
+        capture = _open_file(self.path)
+        try:
+            self.info = VideoInfo.from_capture(capture, str(path))
+        finally:
+            capture.release()
+        self.frames_decoded = 0
+        self.timestamps_repaired = 0
+        self.truncation: Truncation | None = None
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the last complete iteration ended well short of the declared frames."""
+        return self.truncation is not None
+
+    def __iter__(self) -> Iterator[Frame]:
+        clock = _ContainerClock(1.0 / (self.info.fps or FALLBACK_FPS))
+        reader = _Reader(_open_file(self.path), clock, _Bounded(self.queue_size))
+        self.frames_decoded, self.truncation = 0, None
+        in_range = 0
+        try:
+            for t, frame in reader.frames():
+                if t > self.end_s:
+                    return
+                if t >= self.start_s:
+                    if in_range % self.stride == 0:
+                        yield t, frame
+                    in_range += 1
+        finally:
+            reader.stop()
+            self.frames_decoded, self.timestamps_repaired = reader.frames_read, clock.repaired
+        self._check_ending(reader)
+
+    def _check_ending(self, reader: _Reader) -> None:
+        """After the last frame: no frames at all is an error, too few is a truncation."""
+        if reader.frames_read == 0:
+            raise NotAVideo(self.path, "not a single frame could be decoded")
+        expected = self.info.frame_count
+        if expected and expected - reader.frames_read > max(2, TRUNCATION_TOLERANCE * expected):
+            self.truncation = Truncation(self.path, reader.frames_read, expected)
+
+
+def iter_video(
+    path: str | Path, *, start_s: float = 0.0, end_s: float = math.inf, stride: int = 1
+) -> Iterator[Frame]:
+    """Frames of a video file; a shortcut for iterating `VideoFile` (see it for the details).
+
+    Use `VideoFile` itself when you need to know afterwards whether the file was truncated.
+    """
+    yield from VideoFile(path, start_s=start_s, end_s=end_s, stride=stride)
+
+
+class Camera:
+    """A webcam, capture device or stream as an iterable of `Frame`.
+
+    Timestamps come from a monotonic clock read as each frame arrives, relative to the
+    first frame (cameras' own timestamps vary by driver and are often missing). The
+    device is opened at construction, so a missing camera fails at once; use it as a
+    context manager, or iterate it to the end, to release it.
+
+    Args:
+        device: a camera index (``0``; a string of digits counts as one), a device path
+            (``/dev/video2``) or a URL (``rtsp://...``, ``http://...``); OpenCV decides.
+        latest_only: keep only the newest frame for the consumer, dropping older ones
+            (live use: never fall behind the camera). Otherwise every frame is kept,
+            up to ``queue_size`` ahead, and the camera waits for the consumer.
+        queue_size: frames read ahead of the consumer when ``latest_only`` is False.
+        clock: seconds from a monotonic clock; replaceable for tests.
+
+    Raises:
+        CameraError: the device cannot be opened, or gives no frame at all.
+    """
+
+    def __init__(
+        self,
+        device: int | str,
+        *,
+        latest_only: bool = False,
+        queue_size: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.device: int | str = int(device) if isinstance(device, str) and device.isdigit() else device
+        self.latest_only, self.queue_size, self.clock = latest_only, queue_size, clock
+        self._capture: cv2.VideoCapture | None = self._open()
+        self.info = VideoInfo.from_capture(self._capture, self.device)
+        self.frames_dropped = 0
+
+    def __iter__(self) -> Iterator[Frame]:
+        capture, self._capture = self._capture or self._open(), None
+        handoff: _Handoff = _Latest() if self.latest_only else _Bounded(self.queue_size)
+        reader = _Reader(capture, _WallClock(self.clock), handoff)
+        try:
+            yield from reader.frames()
+        finally:
+            reader.stop()
+            self.frames_dropped = handoff.dropped
+        if reader.frames_read == 0:
+            raise CameraError(f"camera {self.device!r} opened but gave no frame: check that no other program uses it")
+
+    def close(self) -> None:
+        """Release the device if no iteration has taken it over (iterations release their own)."""
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+    def __enter__(self) -> Camera:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _open(self) -> cv2.VideoCapture:
+        capture = cv2.VideoCapture(self.device)
+        if not capture.isOpened():
+            raise CameraError(
+                f"cannot open camera {self.device!r}: check that it is connected and free, "
+                "or pass another index, device or URL"
+            )
+        return capture
+
+
+def iter_camera(device: int | str, *, latest_only: bool = False) -> Iterator[Frame]:
+    """Frames of a camera or stream until it ends or the caller stops; see `Camera`."""
+    with Camera(device, latest_only=latest_only) as camera:
+        yield from camera
+
+
+# --- opening files -----------------------------------------------------------------
+
+
+def _open_file(path: Path) -> cv2.VideoCapture:
+    """Open a video file with OpenCV, or raise the error that says why it cannot be."""
+    if not path.exists():
+        raise VideoNotFound(path)
+    if path.is_dir():
+        raise NotAVideo(path, "it is a folder", "pass one of the videos in it")
+    if path.stat().st_size == 0:
+        raise NotAVideo(path, "it is empty, 0 bytes", "copy or export the clip again")
+    capture = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG)
+    if capture.isOpened():
+        return capture
+    if _is_iso_media_without_index(path):
+        raise TruncatedVideo(path)
+    raise NotAVideo(path, "no video stream OpenCV can decode")
+
+
+def _is_iso_media_without_index(path: Path) -> bool:
+    """Whether ``path`` is an MP4/MOV (ISO base media) file whose "moov" index is missing.
+
+    Walks the top-level boxes (4-byte big-endian size, 4-byte type). A recording cut
+    short before the index was written has a "ftyp" box, media data, and no "moov".
+    """
+    with path.open("rb") as f:
+        head = f.read(8)
+        if len(head) < 8 or head[4:8] != b"ftyp":
+            return False
+        f.seek(0)
+        while header := f.read(8):
+            if len(header) < 8:
+                break
+            size, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if kind == b"moov":
+                return False
+            if size == 1:  # a 64-bit size follows the type
+                size = int.from_bytes(f.read(8), "big") - 8
+            elif size == 0:  # the box runs to the end of the file
+                break
+            f.seek(size - 8, 1)
+    return True
+
+
+# --- timestamps ----------------------------------------------------------------------
+
+
+class _ContainerClock:
+    """File timestamps: the container's, made strictly increasing.
+
+    Args:
+        period_s: one nominal frame period, the step used when a timestamp is missing or
+            does not move forward.
+    """
+
+    def __init__(self, period_s: float) -> None:
+        self.period_s = period_s
+        self.previous: float | None = None
+        self.repaired = 0
+
+    def __call__(self, capture: cv2.VideoCapture) -> float:
+        t = capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+        if self.previous is not None and not t > self.previous:  # also catches NaN
+            t = self.previous + self.period_s
+            self.repaired += 1
+        self.previous = t
+        return t
+
+
+class _WallClock:
+    """Live timestamps: a monotonic clock read when each frame arrives, from the first frame."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self.clock = clock
+        self.start: float | None = None
+        self.previous = -math.inf
+
+    def __call__(self, capture: cv2.VideoCapture) -> float:
+        now = self.clock()
+        if self.start is None:
+            self.start = now
+        # A coarse clock can repeat a value for two quick frames; nudge to keep order.
+        t = max(now - self.start, math.nextafter(self.previous, math.inf))
+        self.previous = t
+        return t
+
+
+# --- the background reader -------------------------------------------------------------
+
+
+class _End:
+    """Marks the end of the frames in a hand-off."""
+
+
+_END = _End()
+
+
+class _Handoff(Protocol):
+    """Where the reader thread leaves frames for the consumer."""
+
+    dropped: int
+
+    def put(self, frame: Frame, stop: threading.Event) -> bool:
+        """Hand over one frame; False if the consumer has stopped meanwhile."""
+
+    def finish(self, error: BaseException | None, stop: threading.Event) -> None:
+        """No more frames (with the reader's error, if it failed)."""
+
+    def get(self) -> Frame | _End:
+        """The next frame, waiting for it; `_END` after the last; re-raises the reader's error."""
+
+
+class _Bounded:
+    """Keeps every frame, at most ``size`` ahead: a fast decoder waits for the consumer."""
+
+    POLL_S = 0.05  # how often a waiting reader checks whether the consumer has gone
+
+    def __init__(self, size: int) -> None:
+        self._queue: queue.Queue[Frame | _End] = queue.Queue(maxsize=max(1, size))
+        self._error: BaseException | None = None
+        self.dropped = 0
+
+    def put(self, frame: Frame, stop: threading.Event) -> bool:
+        return self._put(frame, stop)
+
+    def finish(self, error: BaseException | None, stop: threading.Event) -> None:
+        self._error = error
+        self._put(_END, stop)  # a consumer that has stopped needs no end mark
+
+    def _put(self, item: Frame | _End, stop: threading.Event) -> bool:
+        """Wait for room, but give up as soon as the consumer has stopped."""
+        while not stop.is_set():
+            try:
+                self._queue.put(item, timeout=self.POLL_S)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def get(self) -> Frame | _End:
+        item = self._queue.get()
+        if isinstance(item, _End) and self._error is not None:
+            raise self._error
+        return item
+
+
+class _Latest:
+    """Keeps only the newest frame ("newest frame wins"): a slow consumer skips frames."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._frame: Frame | None = None
+        self._ended = False
+        self._error: BaseException | None = None
+        self.dropped = 0
+
+    def put(self, frame: Frame, stop: threading.Event) -> bool:
+        with self._ready:
+            self.dropped += self._frame is not None
+            self._frame = frame
+            self._ready.notify()
+        return not stop.is_set()
+
+    def finish(self, error: BaseException | None, stop: threading.Event) -> None:
+        with self._ready:
+            self._ended, self._error = True, error
+            self._ready.notify()
+
+    def get(self) -> Frame | _End:
+        with self._ready:
+            self._ready.wait_for(lambda: self._frame is not None or self._ended)
+            frame, self._frame = self._frame, None
+        if frame is not None:
+            return frame
+        if self._error is not None:
+            raise self._error
+        return _END
+
+
+class _Reader:
+    """Reads an opened capture on a background thread into a hand-off.
+
+    The thread owns the capture from `frames()` on and releases it when it stops: at the
+    end of the input, on an error (passed to the consumer), or when `stop()` is called
+    because the consumer has stopped early.
+    """
+
+    def __init__(self, capture: cv2.VideoCapture, stamp: Callable[[cv2.VideoCapture], float], handoff: _Handoff):
+        self.capture, self.stamp, self.handoff = capture, stamp, handoff
+        self.frames_read = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="repcount-reader", daemon=True)
+
+    def frames(self) -> Iterator[Frame]:
+        """Start the thread and yield its frames; closing this generator stops the thread."""
+        self._thread.start()
+        try:
+            while not isinstance(item := self.handoff.get(), _End):
+                yield item
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        """Ask the thread to stop and wait for it (idempotent)."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(STOP_TIMEOUT_S)
+
+    def _run(self) -> None:
+        error: BaseException | None = None
+        try:
+            while not self._stop.is_set():
+                ok, image = self.capture.read()
+                if not ok:
+                    break
+                self.frames_read += 1
+                if not self.handoff.put((self.stamp(self.capture), image), self._stop):
+                    break
+        except Exception as exc:  # handed to the consumer, who re-raises it
+            error = exc
+        finally:
+            self.capture.release()
+            self.handoff.finish(error, self._stop)
