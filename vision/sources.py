@@ -55,9 +55,11 @@ FALLBACK_FPS = 30.0
 frames whose container gives no usable timestamp."""
 
 TRUNCATION_TOLERANCE = 0.01
-"""Fraction of the declared frame count (at least 2 frames) that may be missing before a
-file counts as truncated: some containers (Matroska, WebM) only estimate the count from
-the duration, and are off by a frame or two."""
+"""Fraction of the declared frames, and of the declared duration (at least 2 frames' worth
+of each), that may be missing before a file counts as truncated. Both must be short:
+Matroska and WebM declare no frame count, so OpenCV estimates it as duration x nominal
+fps, which overshoots on a variable-frame-rate file; and the duration ends one frame
+after the last frame starts."""
 
 STOP_TIMEOUT_S = 2.0
 """How long closing a source waits for its reader thread. A file reader stops within one
@@ -200,7 +202,7 @@ class VideoFile:
         clock = _ContainerClock(1.0 / (self.info.fps or FALLBACK_FPS))
         reader = _Reader(_open_file(self.path), clock, _Bounded(self.queue_size))
         self.frames_decoded, self.truncation = 0, None
-        in_range = 0
+        in_range, t = 0, 0.0
         try:
             for t, frame in reader.frames():
                 if t > self.end_s:
@@ -212,15 +214,19 @@ class VideoFile:
         finally:
             reader.stop()
             self.frames_decoded, self.timestamps_repaired = reader.frames_read, clock.repaired
-        self._check_ending(reader)
+        self._check_ending(reader.frames_read, t)
 
-    def _check_ending(self, reader: _Reader) -> None:
+    def _check_ending(self, frames_read: int, last_t: float) -> None:
         """After the last frame: no frames at all is an error, too few is a truncation."""
-        if reader.frames_read == 0:
+        if frames_read == 0:
             raise NotAVideo(self.path, "not a single frame could be decoded")
-        expected = self.info.frame_count
-        if expected and expected - reader.frames_read > max(2, TRUNCATION_TOLERANCE * expected):
-            self.truncation = Truncation(self.path, reader.frames_read, expected)
+        count, duration, fps = self.info.frame_count, self.info.duration_s, self.info.fps
+        if count is None or duration is None:
+            return
+        frames_short = count - frames_read > max(2, TRUNCATION_TOLERANCE * count)
+        time_short = duration - last_t > max(2 / fps, TRUNCATION_TOLERANCE * duration)
+        if frames_short and time_short:
+            self.truncation = Truncation(self.path, frames_read, count)
 
 
 def iter_video(
