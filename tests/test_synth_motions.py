@@ -210,6 +210,7 @@ def test_noise_is_seeded_and_keeps_the_contract() -> None:
     i = changed[0]
     assert np.array_equal(swapped.xy[i, lm.idx("left_ankle")], series.xy[i, lm.idx("right_ankle")])
     smooth = lag(series, alpha=0.5)
-    assert np.abs(np.diff(smooth.xy[:, lm.idx("left_ankle"), 1])).max() < np.abs(
-        np.diff(series.xy[:, lm.idx("left_ankle"), 1])
-    ).max()
+    assert (
+        np.abs(np.diff(smooth.xy[:, lm.idx("left_ankle"), 1])).max()
+        < np.abs(np.diff(series.xy[:, lm.idx("left_ankle"), 1])).max()
+    )

@@ -116,7 +116,8 @@ class VideoSink:
         else:
             import cv2
 
-            self._cv = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size_wh)
+            fourcc = cv2.VideoWriter_fourcc(*"mp4v")  # type: ignore[attr-defined]
+            self._cv = cv2.VideoWriter(str(path), fourcc, fps, size_wh)
 
     def write(self, frame: npt.NDArray[np.uint8]) -> None:
         if self._proc is not None and self._proc.stdin is not None:

@@ -202,7 +202,9 @@ def concat(parts: list[Motion], renumber: bool = False) -> Motion:
     """
     offsets = np.concatenate([[0.0], np.cumsum([p.duration_s for p in parts])])
     segments = tuple(
-        s.shifted(off, item=i if renumber else None) for i, (p, off) in enumerate(zip(parts, offsets)) for s in p.segments
+        s.shifted(off, item=i if renumber else None)
+        for i, (p, off) in enumerate(zip(parts, offsets))
+        for s in p.segments
     )
 
     def posture_at(t: float) -> Posture:
@@ -261,7 +263,12 @@ class Sway:
     def __call__(self, t: float) -> tuple[tuple[float, float, float], dict[str, float]]:
         """Root offset (metres) and joint offsets (radians) at time t."""
         w = [self.size * np.sin(2 * np.pi * f * t + p) for f, p in zip(self.freqs, self.phases)]
-        joints = {"torso_side": 0.02 * w[0], "torso_flex": 0.02 * w[1], "neck_flex": 0.03 * w[2], "torso_twist": 0.02 * w[3]}
+        joints = {
+            "torso_side": 0.02 * w[0],
+            "torso_flex": 0.02 * w[1],
+            "neck_flex": 0.03 * w[2],
+            "torso_twist": 0.02 * w[3],
+        }
         return (0.012 * w[0], 0.008 * w[1], 0.0), joints
 
 

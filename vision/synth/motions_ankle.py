@@ -16,8 +16,20 @@ from __future__ import annotations
 import numpy as np
 
 from vision.synth.motions import (
-    ARMS_RELAXED, LegGeometry, Motion, MotionSpec, Posture, Segment, Sway, add, blend, other, register, sided,
-    smoothstep, standing,
+    ARMS_RELAXED,
+    LegGeometry,
+    Motion,
+    MotionSpec,
+    Posture,
+    Segment,
+    Sway,
+    add,
+    blend,
+    other,
+    register,
+    sided,
+    smoothstep,
+    standing,
 )  # fmt: skip
 
 LIFT_S = 0.9
@@ -55,11 +67,15 @@ def ankle_rotations(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sw
         phi = float(np.interp(t, knot_t, knot_phase))
         m = sign * np.sin(phi) * a
         foot = {
-            "hip_flex": 0.9, "knee": 1.2, "hip_abd": shift,
+            "hip_flex": 0.9, "knee": 1.2, "hip_abd": shift + 0.15,
             "ankle_flex": -0.45 + 0.3 * a * np.cos(phi), "ankle_inv": 0.35 * m, "hip_rot": -0.2 * m,
         }  # fmt: skip
         stance = {"hip_abd": -shift, "knee": 0.08, "hip_flex": 0.04}
-        balance = {"left_shoulder_abd": 0.35, "right_shoulder_abd": 0.35, "torso_side": 0.04 * (1 if side == "right" else -1)}
+        balance = {
+            "left_shoulder_abd": 0.35,
+            "right_shoulder_abd": 0.35,
+            "torso_side": 0.04 * (1 if side == "right" else -1),
+        }
         joints = blend(ARMS_RELAXED, add(sided(side, foot), sided(other(side), stance), balance), w)
         root, sw = sway(t)
         x = root[0] + w * 0.07 * (1.0 if side == "right" else -1.0)

@@ -19,7 +19,18 @@ from scipy.optimize import brentq
 
 from vision.synth.flight import HopTrack, Phase, schedule
 from vision.synth.motions import (
-    LegGeometry, Motion, MotionSpec, Posture, Segment, Sway, add, blend, other, register, sided, smoothstep,
+    LegGeometry,
+    Motion,
+    MotionSpec,
+    Posture,
+    Segment,
+    Sway,
+    add,
+    blend,
+    other,
+    register,
+    sided,
+    smoothstep,
 )  # fmt: skip
 
 LEAD_IN_S = 1.0
@@ -56,12 +67,14 @@ class HopStyle:
     arm_swing: float = 0.0
 
 
-HOPS = HopStyle(Bounce(0.25, 0.4, 0.1, 0.35), {}, {"shoulder_flex": 0.1, "elbow": 0.8, "shoulder_abd": 0.15}, 0.35)
+HOPS = HopStyle(Bounce(0.25, 0.55, 0.1, 0.35), {}, {"shoulder_flex": 0.1, "elbow": 0.8, "shoulder_abd": 0.15}, 0.35)
 SINGLE_BEHIND = HopStyle(
     Bounce(0.3, 0.35, 0.1, 0.3), {"hip_flex": -0.05, "knee": 1.6, "ankle_flex": -0.3},
     {"shoulder_flex": 0.2, "elbow": 1.2, "shoulder_abd": 0.25}, 0.25,
 )  # fmt: skip
-SINGLE_FRONT = HopStyle(SINGLE_BEHIND.bounce, {"hip_flex": 0.8, "knee": 1.2, "ankle_flex": 0.1}, SINGLE_BEHIND.arms, 0.25)
+SINGLE_FRONT = HopStyle(
+    SINGLE_BEHIND.bounce, {"hip_flex": 0.8, "knee": 1.2, "ankle_flex": 0.1}, SINGLE_BEHIND.arms, 0.25
+)
 ROPE = HopStyle(
     Bounce(0.15, 0.15, 0.25, 0.2), {"hip_flex": 0.35, "knee": 1.1, "ankle_flex": 0.1},
     {"shoulder_flex": 0.1, "shoulder_abd": 0.3, "elbow": 0.8},
@@ -103,7 +116,9 @@ def hop_set(
 def hop_motion(spec: MotionSpec, track: HopTrack, style: HopStyle, sway: Sway, with_rope: bool = False) -> Motion:
     """Wrap a track as a `Motion` with one segment (rope phase included for jump rope)."""
     if not with_rope:
-        return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t), (Segment(spec.exercise, 0.0, track.end_s),))
+        return Motion(
+            track.end_s, lambda t: hop_posture(track, style, sway, t), (Segment(spec.exercise, 0.0, track.end_s),)
+        )
     apex = np.array([j.apex for j in track.jumps])
     knots_t = np.concatenate([[apex[0] - 0.6], apex, [apex[-1] + 0.1]])
     turns = np.pi + 2 * np.pi * np.arange(len(apex))
@@ -134,19 +149,25 @@ def jump_rope(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sway, ge
     side = spec.set_side(k)
     period = 0.45 if style == "alternate_foot" else 0.5
     n = spec.reps if spec.duration_s is None else max(1, int(spec.duration_s * spec.tempo / period))
+    start: tuple[str, ...]
     if style == "two_foot":
         lands, start, look = ["both"] * n, ("left", "right"), ROPE
     elif style == "alternate_foot":
         lands, start, look = [(side, other(side))[i % 2] for i in range(n)], ("left", "right"), ROPE
     else:
-        lands, start, look = switching_feet(rng, n, side, spec.switch_every_s * spec.tempo / period), (side,), ROPE_SINGLE
+        lands, start, look = (
+            switching_feet(rng, n, side, spec.switch_every_s * spec.tempo / period),
+            (side,),
+            ROPE_SINGLE,
+        )
     height = 0.035 if style == "alternate_foot" else 0.05
     return hop_motion(spec, hop_set(spec, rng, lands, start, period, height), look, sway, with_rope=True)
 
 
 def switching_feet(rng: np.random.Generator, n: int, first: str, jumps_per_side: float) -> list[str]:
     """Landing feet for single-leg rope: blocks of ~``jumps_per_side`` (±20 %) per foot."""
-    feet, side = [], first
+    feet: list[str] = []
+    side = first
     while len(feet) < n:
         feet += [side] * max(2, int(round(jumps_per_side * rng.uniform(0.8, 1.2))))
         side = other(side)

@@ -87,7 +87,9 @@ class Session:
             parts.append(build_motion(MotionSpec("walking", reps=self.walk_in_steps, seed=self.seed), geometry))
         for i, item in enumerate(self.resolved()):
             parts.append(standing(self.between_s, sway))
-            parts.append(build_motion(item.spec(self.seed * 1000 + i, tempo=self.tempo, amplitude=self.amplitude), geometry))
+            parts.append(
+                build_motion(item.spec(self.seed * 1000 + i, tempo=self.tempo, amplitude=self.amplitude), geometry)
+            )
         parts.append(standing(1.0, sway))
         return concat(parts, renumber=True)
 
