@@ -1,7 +1,7 @@
 """Frames per second of the synthetic athlete's renderer (DESIGN.md §6: aim >= 10 at 640x480).
 
 Renders a scripted squat-and-hop from a front camera with shadows at a few shadow-map
-sizes and without shadows, and prints frames/s for each, plus landmark (kinematics
+sizes, without shadows and with 4x antialiasing, and prints frames/s for each, plus landmark (kinematics
 only) throughput for comparison.
 
     python benchmarks/render.py [--frames 120] [--width 640 --height 480] [--view front]
@@ -32,8 +32,10 @@ def scripted_poses(body: Humanoid, frames: int) -> list[BodyPose]:
     return poses
 
 
-def render_fps(body: Humanoid, camera: Camera, poses: list[BodyPose], shadows: bool, shadow_size: int) -> float:
-    with Renderer(body, camera, shadows=shadows, shadow_size=shadow_size) as renderer:
+def render_fps(
+    body: Humanoid, camera: Camera, poses: list[BodyPose], shadows: bool, shadow_size: int, antialias: bool = False
+) -> float:
+    with Renderer(body, camera, shadows=shadows, shadow_size=shadow_size, antialias=antialias) as renderer:
         renderer.render(poses[0])  # warm-up: first frame compiles shaders
         start = time.perf_counter()
         for pose in poses:
@@ -63,6 +65,8 @@ def main() -> None:
         fps = render_fps(body, camera, poses, True, size)
         print(f"  shadows, map {size:4d}    : {fps:6.1f} frames/s{mark}")
     print(f"  no shadows            : {render_fps(body, camera, poses, False, SHADOW_SIZE):6.1f} frames/s")
+    fps = render_fps(body, camera, poses, True, SHADOW_SIZE, antialias=True)
+    print(f"  shadows + antialias   : {fps:6.1f} frames/s")
 
 
 if __name__ == "__main__":
