@@ -43,7 +43,7 @@ import zipfile
 from pathlib import Path
 from types import ModuleType
 
-import flatbuffers
+import flatbuffers  # type: ignore[import-untyped]
 import numpy as np
 
 MEDIAPIPE_VERSION = "0.10.21"
@@ -191,7 +191,7 @@ def align_buffers(model: object, schema: ModuleType) -> None:
         def Pack(self, builder: flatbuffers.Builder) -> int:  # noqa: N802 (generated API)
             if self.data is not None and len(self.data):
                 builder.Prep(BUFFER_ALIGNMENT, len(self.data))
-            return super().Pack(builder)
+            return int(super().Pack(builder))
 
     for buffer in model.buffers:  # type: ignore[attr-defined]
         buffer.__class__ = AlignedBufferT

@@ -26,10 +26,10 @@ import math
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import cv2
 import numpy as np
@@ -231,7 +231,7 @@ class VideoFile:
 
 def iter_video(
     path: str | Path, *, start_s: float = 0.0, end_s: float = math.inf, stride: int = 1
-) -> Iterator[Frame]:
+) -> Generator[Frame, None, None]:
     """Frames of a video file; a shortcut for iterating `VideoFile` (see it for the details).
 
     Use `VideoFile` itself when you need to know afterwards whether the file was truncated.
@@ -308,7 +308,7 @@ class Camera:
         return capture
 
 
-def iter_camera(device: int | str, *, latest_only: bool = False) -> Iterator[Frame]:
+def iter_camera(device: int | str, *, latest_only: bool = False) -> Generator[Frame, None, None]:
     """Frames of a camera or stream until it ends or the caller stops; see `Camera`."""
     with Camera(device, latest_only=latest_only) as camera:
         yield from camera
@@ -530,7 +530,8 @@ class _Reader:
                 if not ok:
                     break
                 self.frames_read += 1
-                if not self.handoff.put((self.stamp(self.capture), image), self._stop):
+                frame = cast(npt.NDArray[np.uint8], image)  # 8-bit BGR: OpenCV's default conversion
+                if not self.handoff.put((self.stamp(self.capture), frame), self._stop):
                     break
         except Exception as exc:  # handed to the consumer, who re-raises it
             error = exc
