@@ -193,6 +193,14 @@ def test_truncated_before_the_index_cannot_be_read(files: Path, ntsc_moov_at_end
     assert isinstance(caught.value, NotAVideo)
 
 
+def test_a_damaged_mp4_is_not_called_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "damaged.mp4"
+    path.write_bytes(b"\x00\x00\x00\x10ftypisom\x00\x00\x02\x00" + b"\x00\x00\x00\x03junk" * 4)
+    with pytest.raises(NotAVideo, match="no video stream") as caught:
+        VideoFile(path)
+    assert not isinstance(caught.value, TruncatedVideo)
+
+
 def test_truncated_after_the_index_plays_up_to_the_cut(files: Path, ntsc_faststart: Path) -> None:
     """moov first: half the bytes decode to about half the frames, then iteration ends."""
     half = first_half(ntsc_faststart, files / "half_faststart.mp4")

@@ -344,9 +344,7 @@ def _is_iso_media_without_index(path: Path) -> bool:
         if len(head) < 8 or head[4:8] != b"ftyp":
             return False
         f.seek(0)
-        while header := f.read(8):
-            if len(header) < 8:
-                break
+        while len(header := f.read(8)) == 8:
             size, kind = int.from_bytes(header[:4], "big"), header[4:8]
             if kind == b"moov":
                 return False
@@ -354,6 +352,8 @@ def _is_iso_media_without_index(path: Path) -> bool:
                 size = int.from_bytes(f.read(8), "big") - 8
             elif size == 0:  # the box runs to the end of the file
                 break
+            if size < 8:  # not a box at all: a damaged file rather than a cut one
+                return False
             f.seek(size - 8, 1)
     return True
 
