@@ -32,14 +32,11 @@ def ffmpeg(*args: str | Path) -> None:
     subprocess.run(["ffmpeg", "-v", "error", "-y", *map(str, args)], check=True)
 
 
-def test_pattern(path: Path, rate: str, frames: int, *extra: str) -> Path:
+def make_pattern(path: Path, rate: str, frames: int, *extra: str) -> Path:
     """An H.264 test pattern, 160x120, at a frame rate given as ffmpeg writes it."""
     ffmpeg("-f", "lavfi", "-i", f"testsrc=size=160x120:rate={rate}", "-frames:v", str(frames),
            *extra, "-c:v", "libx264", "-pix_fmt", "yuv420p", path)
     return path
-
-
-test_pattern.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
 def top_level_boxes(path: Path) -> dict[bytes, tuple[int, int]]:
@@ -71,14 +68,14 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module", params=["mp4", "mkv"])
 def vfr(files: Path, request: pytest.FixtureRequest) -> Path:
     """A variable-frame-rate file whose frames sit at `VFR_TIMES`."""
-    return test_pattern(files / f"vfr.{request.param}", "30", len(VFR_TIMES),
+    return make_pattern(files / f"vfr.{request.param}", "30", len(VFR_TIMES),
                         "-vf", "setpts='if(lt(N,30),N/30,1+(N-30)/10)/TB'", "-fps_mode", "vfr")
 
 
 @pytest.fixture(scope="module")
 def ntsc_moov_at_end(files: Path) -> Path:
     """300 frames at 29.97 fps, index written last (what ffmpeg and most cameras do)."""
-    return test_pattern(files / "ntsc.mp4", "30000/1001", 300)
+    return make_pattern(files / "ntsc.mp4", "30000/1001", 300)
 
 
 @pytest.fixture(scope="module")
