@@ -62,13 +62,11 @@ def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = 
                 times.append(t)
                 frames.append(pose.process(image, t))
                 if progress is not None:
-                    progress(len(times), video.info.frame_count)
+                    progress(len(times), video.info.frame_count or 0)
     except KeyboardInterrupt:
         warnings.append(f"interrupted: analysed the first {len(times)} frames only")
-    if video.truncated:
-        warnings.append(
-            f"{path.name} is truncated: counted the {len(times)} decodable frames of ~{video.info.frame_count}"
-        )
+    if video.truncation is not None:
+        warnings.append(f"{video.truncation}: counted those")
     meta = {"source": str(path), "source_stamp": stamp, "warning": " ".join(warnings)}
     series = LandmarkSeries.from_frames(times, frames, (video.info.width, video.info.height), video.info.fps, meta)
     if cache is not None:

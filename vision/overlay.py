@@ -57,7 +57,7 @@ def draw_pose(frame: Image, pose: PoseFrame | None) -> Image:
 def draw_hud(frame: Image, hud: Hud) -> Image:
     """The exercise and the count in large type, flashing green as a rep is counted."""
     h, w = frame.shape[:2]
-    scale = h / 480
+    scale = min(h, w) / 480
     panel = frame.copy()
     cv2.rectangle(panel, (0, 0), (int(260 * scale), int(110 * scale)), (0, 0, 0), -1)
     cv2.addWeighted(panel, 0.55, frame, 0.45, 0, dst=frame)

@@ -11,6 +11,7 @@ never whoever the model happens to list first.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -90,6 +91,9 @@ class PoseEstimator:
     """
 
     def __init__(self, model: str | Path | None = None, num_poses: int = 2, min_confidence: float = 0.5) -> None:
+        # MediaPipe's C++ logging prints start-up chatter to stderr; keep warnings and worse.
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         from mediapipe.tasks.python.core.base_options import BaseOptions
         from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
