@@ -3,11 +3,13 @@
     with Renderer(Humanoid(), Camera.view("oblique")) as renderer:
         frame = renderer.render(pose)            # (480, 640, 3) uint8 BGR
 
-GL backend: mujoco picks its OpenGL backend from ``MUJOCO_GL`` when it is first imported.
-If nobody set it, `vision.synth.body.load_mujoco` sets ``egl`` (Debian: libegl1,
-libegl-mesa0, libgl1-mesa-dri) when a probe EGL context works, else ``osmesa``
-(libosmesa6; prints a harmless PyOpenGL error at exit). Set ``MUJOCO_GL`` yourself, before
-anything imports mujoco, to force one. Nothing is set at import time of this module.
+GL backend: the renderer makes its own offscreen context of the backend ``MUJOCO_GL``
+names (egl, osmesa or glfw), so it works even if something imported mujoco first. If
+nobody set it, `vision.synth.body.load_mujoco` (first use, never at import) sets ``egl``
+(Debian: libegl1, libegl-mesa0, libgl1-mesa-dri) when a probe EGL context works in a
+subprocess, else ``osmesa`` (libosmesa6; prints a harmless PyOpenGL error at exit). Set
+``MUJOCO_GL`` yourself before the first `Humanoid` to force one; PyOpenGL binds one
+platform per process, so all renderers in a process share the first one's backend.
 
 Cost (640x480, 2 cores): shadows and 4x antialiasing each about halve the frame rate;
 see benchmarks/render.py. The defaults (shadows on, a 1024 shadow map, no antialiasing)
