@@ -15,6 +15,7 @@ from vision.result import EXERCISES
 
 _FACTORIES: dict[str, Callable[[float], Counter]] = {
     "two_leg_hops": lambda fps: JumpCounter("two_leg_hops", fps),
+    "single_leg_hops": lambda fps: JumpCounter("single_leg_hops", fps),
     "jump_rope": lambda fps: JumpCounter("jump_rope", fps),
 }
 

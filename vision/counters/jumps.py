@@ -1,114 +1,190 @@
-"""Jumps: two-leg hops, single-leg hops and the rope bounce.
+"""Jumps: two-leg hops, single-leg hops and jump rope (two-foot, alternate-foot, single-leg).
 
-A jump is the feet leaving the floor and coming back. We follow the *lowest point of
-both feet* in the image (the lowest of the heels and toes), scaled by the athlete's
-leg length. It rises only when both feet are off the floor:
+Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
 
-- walking, running in place and knee lifts always keep one foot down;
-- a calf raise lifts the heels but not the toes;
-- an athlete walking towards or away from the camera makes it drift one way only.
-
-A jump is a rise of that signal followed by a fall of at least ``threshold`` leg
-lengths each (hysteresis, `PeakDetector`), timed at the flight's highest point. For a
-single-leg hop the lowest foot is the one hopping (the other is held up), so the same
-signal counts it, and the side is the foot that is lowest when it lands.
+- a **flight**: the lower foot rises and falls by at least `FLIGHT_THRESHOLD` within a
+  ballistic time (`PeakDetector` with ``max_flank_s``). Walking, running in place and
+  knee lifts always keep one foot down, a calf raise keeps the toes down, so none of
+  them makes a flight. At the flight's top we look at both feet: level (a two-foot
+  jump), or one held well above the other (a single-leg hop, landing on the lower);
+- a **step** (alternate-foot rope skipping): the feet take turns, so their difference
+  swings from one side to the other by at least `STEP_THRESHOLD`. Only counted while
+  the athlete stays in place, which walking and running do not.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from vision import landmarks as lm
 from vision.counters.base import Counter
-from vision.counters.signals import LegLength, PeakDetector, StreamingFilter
+from vision.counters.feet import FeetSample, FeetTracker, foot_visibility
+from vision.counters.signals import Peak, PeakDetector
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
 
-MIN_VISIBILITY = 0.5
-"""Feet seen less surely than this are treated as missing for the frame."""
-
+FLIGHT_THRESHOLD = 0.05
+"""Rise and fall of the lower foot, in leg lengths, that make a flight (~4 cm)."""
+MAX_FLANK_S = 0.45
+"""Longest rise or fall of a flight: a 50 cm tuck jump takes 0.32 s each way."""
+MIN_INTERVAL_S = 0.18
+"""No two flights closer than this: nobody jumps more than ~5 times a second."""
+LEVEL_FEET = 0.6
+"""Feet differing by less than this share of the flight's height (or `LEVEL_MIN`) are level."""
+LEVEL_MIN = 0.08
+HELD_S = 0.5
+"""A single-leg hop: the free foot stays above the hopping one for this long before take-off."""
+STEP_THRESHOLD = 0.2
+"""Swing of (left - right) height, in leg lengths, that makes an alternate-foot step."""
+STEPS_PERSIST_S = 1.0
+"""After an alternate-foot step, flights are part of the stepping for this long."""
+IN_PLACE_SPEED = 0.5
+"""Hip speed across the image, leg lengths per second, above which the athlete travels."""
 GAP_RESET_S = 0.3
-"""A gap in the feet longer than this restarts the peak picking (no jump spans it)."""
+"""A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
 
-SMOOTH_HZ = 8.0
-"""Low-pass on the feet: keeps a 6-frame rope bounce, drops single-frame jitter."""
+
+@dataclass(frozen=True)
+class Event:
+    """A candidate rep: when, on which foot it landed, and how it was made."""
+
+    t: float
+    side: str | None
+    style: str  # "two_foot", "single_leg", "switch_leg" (a flight onto the other foot) or "alternate_foot" (a step)
+
+
+class JumpEvents:
+    """Finds flights and alternate-foot steps in a stream of pose frames.
+
+    Shared by every jump counter; each counter keeps the events its exercise counts.
+
+    Args:
+        fps: the source's frame rate.
+        steps: also look for alternate-foot steps (jump rope only).
+    """
+
+    def __init__(self, fps: float, steps: bool = False) -> None:
+        self.feet = FeetTracker(fps)
+        self._flights = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
+        self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
+        self._last_t = -np.inf
+        self._last_step_t = -np.inf
+        self.frames = 0
+        self.visibility: list[float] = []
+
+    def update(self, t: float, frame: PoseFrame | None) -> list[Event]:
+        """Feed a frame; return the events confirmed by it."""
+        self.frames += 1
+        if frame is None:
+            return []
+        self.visibility.append(foot_visibility(frame))
+        if t - self._last_t > GAP_RESET_S:
+            self.feet.reset()
+            self._flights.reset()
+            for d in self._steps.values():
+                d.reset()
+        self._last_t = t
+        sample = self.feet.update(frame)
+        if sample is None:
+            return []
+        events = []
+        for side, detector in self._steps.items():
+            lifted = sample.height(side) - sample.height(_other(side))
+            if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
+                events.append(Event(step.t, _other(side), "alternate_foot"))
+                self._last_step_t = step.t
+        flight = self._flights.update(t, sample.low)
+        # While the feet take turns, the brief moments with both feet up are those steps.
+        if flight is not None and flight.t - self._last_step_t > STEPS_PERSIST_S:
+            events.append(self._flight_event(flight))
+        return sorted(events, key=lambda e: e.t)
+
+    def _flight_event(self, flight: Peak) -> Event:
+        """Two-foot or single-leg, from how far apart the feet are at the top of the flight."""
+        top = self.feet.at(flight.t)
+        spread = abs(top.left - top.right)
+        if spread <= max(LEVEL_FEET * flight.rise, LEVEL_MIN):
+            return Event(flight.t, None, "two_foot")
+        held = top.lower_side
+        before = self.feet.between(flight.t - HELD_S, flight.t)
+        if np.mean([s.lower_side == held for s in before]) >= 0.8:
+            return Event(flight.t, held, "single_leg")
+        return Event(flight.t, held, "switch_leg")
+
+    def _in_place(self, t: float) -> bool:
+        """Whether the hips stayed put over the second around ``t``."""
+        window = self.feet.between(t - 0.5, t + 0.5)
+        if len(window) < 2:
+            return False
+        speed = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
+        return speed < IN_PLACE_SPEED
+
+    @property
+    def confidence(self) -> float:
+        """Share of frames with a person, times how surely their feet were seen."""
+        if not self.frames:
+            return 0.0
+        seen = len(self.visibility) / self.frames
+        return float(seen * np.clip(np.mean(self.visibility) / 0.7, 0.0, 1.0)) if self.visibility else 0.0
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+COUNTED: dict[str, frozenset[str]] = {
+    "two_leg_hops": frozenset({"two_foot"}),
+    "single_leg_hops": frozenset({"single_leg", "switch_leg"}),  # a bound lands on the other leg
+    "jump_rope": frozenset({"two_foot", "single_leg", "alternate_foot"}),  # switch flights are steps
+}
+"""Which events each exercise counts."""
 
 
 class JumpCounter(Counter):
-    """Counts jumps where the feet leave the floor.
+    """Counts the jumps of one exercise.
 
     Args:
-        name: the exercise reported (``"two_leg_hops"``, ``"single_leg_hops"``, ``"jump_rope"``).
-        fps: the frame rate of the source (sets the filter's sample rate).
-        threshold: rise and fall of the feet, as a fraction of leg length, that make a
-            jump. Rope bounces lift the feet by about 4-8 % of leg length.
-        per_side: report which foot each jump landed on (single-leg hops).
+        name: ``"two_leg_hops"`` (level flights), ``"single_leg_hops"`` (every flight,
+            with the landing foot) or ``"jump_rope"`` (flights and alternate-foot steps).
+        fps: the source's frame rate.
     """
 
-    latency_s = 0.3
+    latency_s = MAX_FLANK_S
 
-    def __init__(self, name: str, fps: float, threshold: float = 0.035, per_side: bool = False) -> None:
+    def __init__(self, name: str, fps: float) -> None:
         self.name = name  # type: ignore[misc]  # one class serves several exercise names
-        self._per_side = per_side
-        self._smooth = StreamingFilter("lowpass", SMOOTH_HZ, fps)
-        self._leg = LegLength()
-        self._peaks = PeakDetector(threshold, min_interval_s=0.18)
+        self._events = JumpEvents(fps, steps=name == "jump_rope")
         self._reps: list[Rep] = []
-        self._lower_foot: list[tuple[float, str]] = []  # (t, side) of the lower foot, recent frames
-        self._last_seen = -np.inf
-        self._frames = 0
-        self._frames_seen = 0
+        self._styles: list[str] = []
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
-        self._frames += 1
-        feet = _feet_lowest_y(frame) if frame is not None else None
-        if feet is None or frame is None:
-            return []
-        self._frames_seen += 1
-        leg = self._leg.update(frame)
-        if t - self._last_seen > GAP_RESET_S:
-            self._smooth.reset()
-            self._peaks.reset()
-        self._last_seen = t
-        lower = max(feet, key=lambda side: feet[side])  # image y grows downwards
-        self._lower_foot = [(ti, s) for ti, s in self._lower_foot if t - ti < 1.0] + [(t, lower)]
-        height = self._smooth(-feet[lower] / leg)
-        peak = self._peaks.update(t, height)
-        if peak is None:
-            return []
-        rep = Rep(peak.t, side=self._landing_side(peak.t) if self._per_side else None)
-        self._reps.append(rep)
-        return [rep]
-
-    def _landing_side(self, peak_t: float) -> str:
-        """The foot that was lowest most often since the top of the flight."""
-        after = [s for ti, s in self._lower_foot if ti >= peak_t]
-        return max(lm.SIDES, key=after.count)
+        new = []
+        for event in self._events.update(t, frame):
+            if event.style not in COUNTED[self.name]:
+                continue
+            rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
+            new.append(rep)
+            self._styles.append(event.style)
+        self._reps.extend(new)
+        return new
 
     def finish(self) -> list[Rep]:
         return []
 
     def result(self) -> ExerciseResult:
-        seen = self._frames_seen / self._frames if self._frames else 0.0
+        confidence = self._events.confidence
         warnings: tuple[str, ...] = ()
-        if seen < 0.8:
-            warnings = (f"the feet were clearly seen in only {seen:.0%} of frames: the count may be low",)
+        if confidence < 0.5:
+            warnings = (f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",)
         metrics = {}
         if len(self._reps) >= 2:
             span = self._reps[-1].t - self._reps[0].t
             metrics["cadence_per_min"] = 60.0 * (len(self._reps) - 1) / span
-        details: dict[str, int] = {}
-        if self._per_side:
+        details: dict[str, int | str] = {}
+        if self.name != "two_leg_hops":
             details = {side: sum(r.side == side for r in self._reps) for side in lm.SIDES}
-        return ExerciseResult(self.name, tuple(self._reps), details, confidence=seen, warnings=warnings, metrics=metrics)
-
-
-def _feet_lowest_y(frame: PoseFrame) -> dict[str, float] | None:
-    """Image y of each foot's lowest point (heel or toe), or None if the feet are unseen."""
-    lowest = {}
-    for side in lm.SIDES:
-        ids = [lm.side_idx(side, p) for p in ("heel", "foot_index")]
-        if np.min(frame.visibility[ids]) < MIN_VISIBILITY:
-            return None
-        lowest[side] = float(np.max(frame.xy[ids, 1]))
-    return lowest
+        if self.name == "jump_rope" and self._styles:
+            details["style"] = max(set(self._styles), key=self._styles.count)
+        return ExerciseResult(self.name, tuple(self._reps), details, confidence=confidence, warnings=warnings, metrics=metrics)

@@ -104,12 +104,16 @@ class PeakDetector:
     Args:
         threshold: rise and fall needed, in the signal's units.
         min_interval_s: peaks closer than this to the previous one are merged into it
-            (the higher wins), since no athlete jumps that fast.
+            (the first wins), since no athlete moves that fast.
+        max_flank_s: the rise and the fall must each happen within this time of the
+            peak. A jump is ballistic: a 30 cm flight is up and down within 0.25 s each
+            way, while a calf raise or a slow lean takes a second.
     """
 
-    def __init__(self, threshold: float, min_interval_s: float = 0.0) -> None:
+    def __init__(self, threshold: float, min_interval_s: float = 0.0, max_flank_s: float = np.inf) -> None:
         self.threshold = threshold
         self.min_interval_s = min_interval_s
+        self.max_flank_s = max_flank_s
         self.reset()
 
     def reset(self) -> None:
@@ -117,9 +121,13 @@ class PeakDetector:
         self._trough = np.inf
         self._top: tuple[float, float] | None = None  # (t, value) of the candidate peak
         self._last_peak_t = -np.inf
+        self._recent: deque[tuple[float, float]] = deque()
 
     def update(self, t: float, x: float) -> Peak | None:
         """Feed one sample; return a peak when one is confirmed."""
+        self._recent.append((t, x))
+        while t - self._recent[0][0] > min(2 * self.max_flank_s, 10.0):
+            self._recent.popleft()
         if self._top is None:
             self._trough = min(self._trough, x)
             if x - self._trough >= self.threshold:
@@ -133,7 +141,14 @@ class PeakDetector:
         peak_t, peak_x = self._top
         peak = Peak(peak_t, peak_x, peak_x - self._trough)
         self._top, self._trough = None, x
-        if peak_t - self._last_peak_t < self.min_interval_s:
+        if peak_t - self._last_peak_t < self.min_interval_s or not self._ballistic(peak, t):
             return None
         self._last_peak_t = peak_t
         return peak
+
+    def _ballistic(self, peak: Peak, fall_t: float) -> bool:
+        """Whether the signal rose to and fell from the peak quickly enough."""
+        if fall_t - peak.t > self.max_flank_s:
+            return False
+        before = [x for ti, x in self._recent if peak.t - self.max_flank_s <= ti <= peak.t]
+        return bool(before) and min(before) <= peak.value - self.threshold

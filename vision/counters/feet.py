@@ -1,0 +1,100 @@
+"""The feet as signals: how high each foot is, in leg lengths, frame by frame.
+
+Every jump-like counter reads the same three numbers per frame, scaled by the
+athlete's own leg length so that near and far, 480p and 4K read alike:
+
+- ``left`` / ``right``: the height of each foot's lowest point (the lower of heel and
+  toe in the image), up positive;
+- ``low``: the lower of the two, which rises only when *both* feet leave the floor.
+
+The zero is arbitrary (the image's top edge): counters look at rises and falls, never
+at absolute heights, so no floor line has to be estimated.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from vision import landmarks as lm
+from vision.counters.signals import LegLength, StreamingFilter
+from vision.series import PoseFrame
+
+SMOOTH_HZ = 4.0
+"""Low-pass on the feet: keeps the shape of a 6-frame rope bounce, drops frame-to-frame jitter."""
+
+HISTORY_S = 2.0
+"""How far back counters can look up the feet (longest flight plus margin)."""
+
+_FOOT_POINTS = {side: [lm.side_idx(side, p) for p in ("heel", "foot_index")] for side in lm.SIDES}
+_HIPS = [lm.idx("left_hip"), lm.idx("right_hip")]
+
+
+@dataclass(frozen=True)
+class FeetSample:
+    """The feet in one frame, in leg lengths (up and the athlete's image-right positive)."""
+
+    t: float
+    left: float
+    right: float
+    hip_x: float  # hip centre across the image, for telling "in place" from travelling
+
+    @property
+    def low(self) -> float:
+        """Height of the lower foot: rises only when both feet are off the floor."""
+        return min(self.left, self.right)
+
+    @property
+    def lower_side(self) -> str:
+        return "left" if self.left <= self.right else "right"
+
+    def height(self, side: str) -> float:
+        return self.left if side == "left" else self.right
+
+
+class FeetTracker:
+    """Turns pose frames into smoothed `FeetSample`s and keeps the last `HISTORY_S` of them.
+
+    Args:
+        fps: the source's frame rate (for the smoothing filter).
+    """
+
+    def __init__(self, fps: float) -> None:
+        self._leg = LegLength()
+        self._filters = {name: StreamingFilter("lowpass", SMOOTH_HZ, fps) for name in ("left", "right", "hip_x")}
+        self.history: deque[FeetSample] = deque()
+
+    def update(self, frame: PoseFrame) -> FeetSample | None:
+        """Add a frame with a person; returns its sample (None until a leg length is known)."""
+        leg = self._leg.update(frame)
+        if not np.isfinite(leg) or leg <= 0:
+            return None
+        raw = {side: -float(np.max(frame.xy[_FOOT_POINTS[side], 1])) / leg for side in lm.SIDES}
+        raw["hip_x"] = float(np.mean(frame.xy[_HIPS, 0])) / leg
+        smooth = {name: f(raw[name]) for name, f in self._filters.items()}
+        sample = FeetSample(frame.t, smooth["left"], smooth["right"], smooth["hip_x"])
+        self.history.append(sample)
+        while frame.t - self.history[0].t > HISTORY_S:
+            self.history.popleft()
+        return sample
+
+    def reset(self) -> None:
+        """Forget the past after a gap: nothing on either side of it is compared."""
+        for f in self._filters.values():
+            f.reset()
+        self.history.clear()
+
+    def at(self, t: float) -> FeetSample:
+        """The sample nearest to time ``t`` still in the history."""
+        return min(self.history, key=lambda s: abs(s.t - t))
+
+    def between(self, t0: float, t1: float) -> list[FeetSample]:
+        """The samples with ``t0 <= t <= t1``."""
+        return [s for s in self.history if t0 <= s.t <= t1]
+
+
+def foot_visibility(frame: PoseFrame) -> float:
+    """Mean visibility of the six foot landmarks (how surely the feet are seen)."""
+    return float(np.mean(frame.visibility[list(lm.FOOT)]))
