@@ -14,7 +14,9 @@ careful human labeller reads a real clip (see /work/shared/clips/LABELS.md):
   plane across the shin (s = unit knee -> ankle, r = toe - ankle); its direction is the
   sign of the loop's area ∮ (r × dr)·s / 2: positive = clockwise as the athlete sees it.
 
-Output follows DESIGN.md §4 (``schema`` 1), plus ``segments`` and ``camera``.
+Output follows DESIGN.md §4 (``schema`` 1), plus ``segments``, ``camera``, each item's
+``sets`` (reps per set) and each rep's ``frame`` (and ``direction`` for rotations).
+Jump details count single-foot landings per foot (a two-foot landing counts for neither).
 """
 
 from __future__ import annotations

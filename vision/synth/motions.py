@@ -21,6 +21,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from vision import landmarks as lm
+
 EXERCISES: tuple[str, ...] = ("ankle_rotations", "two_leg_hops", "single_leg_hops", "jump_rope", "split_jumps")
 """Exercise names (DESIGN.md §3)."""
 
@@ -110,8 +112,6 @@ class LegGeometry:
     @classmethod
     def from_landmarks(cls, landmarks: np.ndarray) -> LegGeometry:
         """Measure the left leg of a (33, 3) landmark array of the neutral standing pose."""
-        from vision import landmarks as lm
-
         p = {part: landmarks[lm.side_idx("left", part)] for part in ("hip", "knee", "ankle", "heel", "foot_index")}
         floor = min(p["heel"][2], p["foot_index"][2])
         return cls(
