@@ -12,7 +12,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from dataclasses import replace
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -20,6 +21,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from vision import __version__
 from vision.errors import RepcountError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from vision.synth.session import Session
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Count the reps of a runner's foot-and-ankle routine from video.")
 console = Console()
@@ -72,12 +81,11 @@ def check_writable(*paths: Path | None) -> None:
             continue
         if path.is_dir():
             fail(f"{path} is a folder: give a file path for the output")
-        parent = path.parent if str(path.parent) else Path(".")
-        probe = parent
+        probe = path.parent
         while not probe.exists():
             probe = probe.parent
-        if not os.access(probe, os.W_OK):
-            fail(f"cannot write {path}: {probe} is not writable; choose another output path")
+        if not probe.is_dir() or not os.access(probe, os.W_OK):
+            fail(f"cannot write {path}: {probe} is not a writable folder; choose another output path")
 
 
 def _version(value: bool) -> None:
@@ -150,8 +158,98 @@ def eval_cmd(
             _write(json_out, json.dumps(summary.to_dict(), indent=2))
 
 
+@app.command()
+def synth(
+    out: Annotated[Path, typer.Option(help="The clip to write (.mp4); its labels go beside it (.json, .npz).")],
+    exercise: Annotated[Optional[str], typer.Option(help="Exercise (or negative: standing, walking, weight_shift, heel_raise).")] = None,
+    routine: Annotated[Optional[str], typer.Option(help="Render a whole session: a routine .toml, or 'default'.")] = None,
+    reps: Annotated[int, typer.Option(help="Reps per set.")] = 10,
+    sets: Annotated[int, typer.Option(help="Sets, with --rest seconds between.")] = 1,
+    rest: Annotated[float, typer.Option(help="Rest between sets, seconds.")] = 3.0,
+    side: Annotated[str, typer.Option(help="Working foot (rotations) or stance foot (single-leg): left, right, both.")] = "left",
+    direction: Annotated[str, typer.Option(help="Ankle rotations: cw or ccw, as the athlete sees it.")] = "cw",
+    style: Annotated[str, typer.Option(help="Jump rope: two_foot, alternate_foot, single_leg_alternating.")] = "",
+    view: Annotated[str, typer.Option(help="Camera: front, oblique or side.")] = "front",
+    angle: Annotated[Optional[float], typer.Option(help="Camera azimuth in degrees (oblique: 20-60, sign picks the side).")] = None,
+    distance: Annotated[float, typer.Option(help="Camera distance, metres.")] = 3.2,
+    fps: Annotated[int, typer.Option(help="Frame rate: 25, 30 or 60.")] = 30,
+    width: Annotated[int, typer.Option(help="Frame width, pixels.")] = 640,
+    height: Annotated[int, typer.Option(help="Frame height, pixels.")] = 480,
+    tempo: Annotated[float, typer.Option(help="Pace factor around 1.")] = 1.0,
+    amplitude: Annotated[float, typer.Option(help="Size factor around 1 (hop height, circle size).")] = 1.0,
+    outfit: Annotated[str, typer.Option(help="'default' or 'random' (drawn from --seed).")] = "default",
+    seed: Annotated[int, typer.Option(help="Seed: the same options and seed give the same clip.")] = 0,
+) -> None:
+    """Render the synthetic athlete doing exactly the reps asked for, with true labels."""
+    from vision.synth.body import OUTFIT_DEFAULT
+    from vision.synth.clip import ClipSpec, render_clip
+    from vision.synth.motions import MotionSpec
+
+    if (exercise is None) == (routine is None):
+        fail("give either --exercise NAME or --routine FILE|default")
+    check_writable(out)
+    with user_errors():
+        try:
+            if routine is not None:
+                content = _session(routine, seed)
+            else:
+                content = MotionSpec(exercise or "", reps=reps, sets=sets, rest_s=rest, side=side, direction=direction,
+                                     style=style, tempo=tempo, amplitude=amplitude, seed=seed)  # fmt: skip
+            spec = ClipSpec(content, view=view, angle_deg=angle, distance=distance, width=width, height=height,
+                            fps=fps, outfit="random" if outfit == "random" else OUTFIT_DEFAULT, seed=seed)  # fmt: skip
+        except ValueError as e:
+            fail(str(e))
+        try:
+            with progress_bar(f"rendering {out.name}") as progress:
+                labels = render_clip(spec, out, progress=progress)
+        except ImportError as e:
+            fail(str(e))
+    counts = ", ".join(f"{e.name} {e.count}" for e in labels.exercises)
+    console.print(f"wrote {out} ({labels.duration_s:.1f} s: {counts}) and {out.with_suffix('.json').name}")
+
+
+def _session(routine: str, seed: int) -> Session:
+    """The synthetic session for ``--routine``: the shipped default or a routine file's items."""
+    from vision.synth.session import DEFAULT_SESSION, Session
+
+    if routine == "default":
+        return replace(DEFAULT_SESSION, seed=seed)
+    path = Path(routine)
+    try:
+        items = tomllib.loads(path.read_text()).get("item", [])
+    except FileNotFoundError:
+        raise RepcountError(f"routine file {path} not found: check the path, or use --routine default") from None
+    except tomllib.TOMLDecodeError as e:
+        raise RepcountError(f"{path} is not valid TOML: {e}") from None
+    if not items:
+        raise RepcountError(f"{path} has no [[item]] entries: see 'repcount synth --help' and DESIGN.md §5")
+    return Session(items=tuple(items), seed=seed)
+
+
+def quiet_native_stderr() -> None:
+    """Keep MediaPipe's, TFLite's and FFmpeg's C++ log lines off the user's terminal.
+
+    Those libraries write start-up chatter straight to file descriptor 2, where a user
+    expects only repcount's own progress and its one-line errors. Python's ``sys.stderr``
+    moves to a copy of the real stderr and descriptor 2 goes to /dev/null.
+    ``REPCOUNT_DEBUG=1`` keeps the native logs.
+    """
+    if os.environ.get("REPCOUNT_DEBUG"):
+        return
+    try:
+        real_stderr = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    sys.stderr.flush()
+    sys.stderr = os.fdopen(real_stderr, "w", buffering=1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
 def run() -> None:
-    """Entry point that keeps Ctrl-C from printing a traceback."""
+    """Entry point: quiet native logs, and no traceback on Ctrl-C."""
+    quiet_native_stderr()
     try:
         app()
     except KeyboardInterrupt:

@@ -1,0 +1,5 @@
+"""``python -m vision`` runs the `repcount` command."""
+
+from vision.cli import run
+
+run()
