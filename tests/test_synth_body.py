@@ -12,8 +12,8 @@ import pytest
 if importlib.util.find_spec("mujoco") is None:
     pytest.skip("the synthetic athlete needs the synth extra (mujoco)", allow_module_level=True)
 
-from vision import landmarks as lm  # noqa: E402
-from vision.synth import JOINTS, BodyPose, Camera, Humanoid, Outfit, Renderer  # noqa: E402
+from vision import landmarks as lm
+from vision.synth import JOINTS, BodyPose, Camera, Humanoid, Outfit, Renderer
 
 ORIGIN = np.zeros(3)
 

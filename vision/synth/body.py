@@ -90,7 +90,7 @@ def _egl_works() -> bool:
     probe = "from mujoco.egl import GLContext\nc = GLContext(16, 16)\nc.make_current()\nc.free()\n"
     env = {**os.environ, "MUJOCO_GL": "egl", "PYOPENGL_PLATFORM": "egl"}
     try:
-        done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, timeout=60)
+        done = subprocess.run([sys.executable, "-c", probe], check=False, env=env, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return done.returncode == 0
@@ -208,9 +208,7 @@ class Humanoid:
         }
         self.set_outfit(outfit)
         standing = self.landmarks(BodyPose(np.zeros(3)))
-        self.leg_length = float(
-            np.linalg.norm(standing[lm.idx("left_hip")] - standing[lm.idx("left_ankle")])
-        )
+        self.leg_length = float(np.linalg.norm(standing[lm.idx("left_hip")] - standing[lm.idx("left_ankle")]))
 
     def set_outfit(self, outfit: Outfit) -> None:
         """Recolour the athlete (materials skin, hair, shirt, shorts, shoes; sock, sole, lips derived)."""

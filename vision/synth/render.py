@@ -18,6 +18,7 @@ run at ~10-20 frames/s depending on load.
 
 from __future__ import annotations
 
+import itertools
 import os
 from types import TracebackType
 from typing import Any
@@ -126,7 +127,7 @@ class Renderer:
         if rope.ndim != 2 or rope.shape[1] != 3:
             raise ValueError(f"rope must be an (N, 3) polyline, got shape {rope.shape}")
         rgba = np.array(ROPE_RGBA, dtype=np.float32)
-        for start, end in zip(rope[:-1], rope[1:]):
+        for start, end in itertools.pairwise(rope):
             if scene.ngeom >= scene.maxgeom:
                 break
             if np.linalg.norm(end - start) < 1e-9:
