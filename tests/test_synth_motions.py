@@ -214,3 +214,31 @@ def test_noise_is_seeded_and_keeps_the_contract() -> None:
         np.abs(np.diff(smooth.xy[:, lm.idx("left_ankle"), 1])).max()
         < np.abs(np.diff(series.xy[:, lm.idx("left_ankle"), 1])).max()
     )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MotionSpec("two_leg_hops", reps=6, seed=9),
+        MotionSpec("jump_rope", reps=12, style="alternate_foot", seed=9),
+        MotionSpec("split_jumps", reps=4, sets=2, rest_s=1.0, seed=9),
+        MotionSpec("single_leg_hops", reps=5, side="right", seed=9),
+    ],
+    ids=lambda s: f"{s.exercise}-{s.style or s.side}",
+)
+def test_measured_flights_are_the_planned_ones(spec: MotionSpec) -> None:
+    """The labeller, reading only the 3D motion, finds each flight the generator meant, at its apex."""
+    traj = traced(spec)
+    planned = [t for s in traj.segments for t in s.planned]
+    measured = [traj.t[f.apex] for f in find_flights(traj.feet)]
+    assert len(measured) == len(planned) == spec.reps * spec.sets
+    assert np.abs(np.subtract(measured, planned)).max() <= 1.01 / FPS
+
+
+@pytest.mark.parametrize("direction", ["cw", "ccw"])
+def test_measured_circles_complete_when_planned(direction: str) -> None:
+    traj = traced(MotionSpec("ankle_rotations", reps=5, direction=direction, tempo=1.3, seed=4))
+    planned = traj.segments[0].planned
+    measured = [r.t for r in traj.labels().exercises[0].reps]
+    assert len(measured) == len(planned) == 5
+    assert np.abs(np.subtract(measured, planned)).max() <= 2.01 / FPS

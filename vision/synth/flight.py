@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vision.synth.motions import jitter, smoothstep
+from vision.synth.motions import Segment, jitter, smoothstep
 
 GRAVITY = 9.81
 MIN_CONTACT_S = 0.12
@@ -93,6 +93,10 @@ class HopTrack:
     start_feet: tuple[str, ...]
     end_s: float
     lead_contact_s: float = 0.35
+
+    def segment(self, exercise: str, style: str = "") -> Segment:
+        """The whole set as one segment, with each flight's apex as the planned rep time."""
+        return Segment(exercise, 0.0, self.end_s, style=style, planned=tuple(j.apex for j in self.jumps))
 
     def height(self, t: float) -> float:
         """Height of the lowest foot point: a parabola in each flight, 0 on the ground."""

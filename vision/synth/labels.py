@@ -218,6 +218,16 @@ def loop_area(points: FloatArray) -> float:
     return 0.5 * float(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y))
 
 
+def longest_run(moving: npt.NDArray[np.bool_]) -> slice:
+    """Frames of the longest unbroken run of steps marked ``moving`` (per-step flags, so
+    the run's frames reach one past its last step): the toe going round, without the
+    drift of the lift before it or the put-down after it."""
+    edges = np.diff(np.concatenate([[0], moving.astype(int), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    k = int(np.argmax(stops - starts))
+    return slice(int(starts[k]), int(stops[k]) + 1)
+
+
 def rotation_reps(t: FloatArray, feet: FloatArray, landmarks: FloatArray) -> tuple[list[Rep], dict[str, Any]]:
     """Ankle circles of the lifted foot in one segment: full turns about the loop's centre."""
     side = SIDES[int(np.argmax(np.median(feet, axis=0)))]
@@ -233,8 +243,7 @@ def rotation_reps(t: FloatArray, feet: FloatArray, landmarks: FloatArray) -> tup
     frames, p = frames[keep], p[keep]  # the lift and the put-down, near the centre, are left out
     turned = np.unwrap(np.arctan2(p[:, 1], p[:, 0]))
     turned *= np.sign(turned[-1] - turned[0])
-    moving = np.flatnonzero(np.abs(np.diff(turned)) > 0.3 * np.median(np.abs(np.diff(turned))))
-    span = slice(moving[0], moving[-1] + 2)  # from when the toe starts going round to when it stops
+    span = longest_run(np.abs(np.diff(turned)) > 0.3 * np.median(np.abs(np.diff(turned))))
     frames, p, turned = frames[span], p[span], turned[span] - turned[span.start]
     reps, start = [], 0
     for k in range(1, int((turned.max() + TURN_SLACK_RAD) // (2 * np.pi)) + 1):

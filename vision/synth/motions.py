@@ -162,8 +162,10 @@ class Segment:
     """A stretch of a motion that holds one exercise or negative.
 
     ``item`` numbers the routine item a segment belongs to (sets of one item share it);
-    ``set_index`` counts that item's sets from 0; ``side``/``direction``/``style`` say
-    what was asked, for reference only (labels are measured, not copied from these).
+    ``set_index`` counts that item's sets from 0; ``style`` says what was asked and
+    ``planned`` when the generator meant each flight's apex (hop-like) or each circle's
+    completion (rotations) to be: for reference and tests only, since labels are
+    measured on the 3D motion, never copied from these.
     """
 
     exercise: str
@@ -172,10 +174,14 @@ class Segment:
     item: int = 0
     set_index: int = 0
     style: str = ""
+    planned: tuple[float, ...] = ()
 
     def shifted(self, dt: float, item: int | None = None) -> Segment:
         """The same segment ``dt`` seconds later (and optionally renumbered)."""
-        return replace(self, start_s=self.start_s + dt, end_s=self.end_s + dt, item=self.item if item is None else item)
+        return replace(
+            self, start_s=self.start_s + dt, end_s=self.end_s + dt, item=self.item if item is None else item,
+            planned=tuple(t + dt for t in self.planned),
+        )  # fmt: skip
 
 
 PostureFn = Callable[[float], Posture]

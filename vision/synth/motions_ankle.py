@@ -34,6 +34,8 @@ from vision.synth.motions import (
 
 LIFT_S = 0.9
 """Time to shift the weight and lift the working foot (and to put it down again)."""
+HOLD_S = 0.3
+"""Pause with the foot up before the first circle and after the last, as people do."""
 
 
 def medial_sign(side: str, direction: str) -> float:
@@ -56,8 +58,8 @@ def circle_phase(rng: np.random.Generator, spec: MotionSpec, start: float) -> tu
 def ankle_rotations(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sway, geo: LegGeometry) -> Motion:
     """Standing on one leg, the other foot lifted, its toes tracing ``spec.reps`` circles."""
     side = spec.set_side(k)
-    knot_t, knot_phase = circle_phase(rng, spec, 0.3 + LIFT_S)
-    end = knot_t[-1] + LIFT_S + 0.3
+    knot_t, knot_phase = circle_phase(rng, spec, 0.3 + LIFT_S + HOLD_S)
+    end = knot_t[-1] + HOLD_S + LIFT_S + 0.3
     sign = medial_sign(side, spec.direction)
     a = spec.amplitude
     shift = float(np.arctan2(0.07, geo.thigh + geo.shank))
@@ -81,7 +83,7 @@ def ankle_rotations(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sw
         x = root[0] + w * 0.07 * (1.0 if side == "right" else -1.0)
         return Posture(root=(x, root[1], 0.0), joints=add(joints, sw))
 
-    return Motion(end, posture_at, (Segment(spec.exercise, 0.0, end, style=spec.direction),))
+    return Motion(end, posture_at, (Segment(spec.exercise, 0.0, end, style=spec.direction, planned=tuple(knot_t[1:])),))
 
 
 @register("standing")

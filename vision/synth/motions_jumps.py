@@ -23,7 +23,6 @@ from vision.synth.motions import (
     Motion,
     MotionSpec,
     Posture,
-    Segment,
     Sway,
     add,
     blend,
@@ -115,15 +114,13 @@ def hop_set(
 
 def hop_motion(spec: MotionSpec, track: HopTrack, style: HopStyle, sway: Sway, with_rope: bool = False) -> Motion:
     """Wrap a track as a `Motion` with one segment (rope phase included for jump rope)."""
+    seg = (track.segment(spec.exercise, (spec.style or "two_foot") if with_rope else spec.style),)
     if not with_rope:
-        return Motion(
-            track.end_s, lambda t: hop_posture(track, style, sway, t), (Segment(spec.exercise, 0.0, track.end_s),)
-        )
+        return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t), seg)
     apex = np.array([j.apex for j in track.jumps])
     knots_t = np.concatenate([[apex[0] - 0.6], apex, [apex[-1] + 0.1]])
     turns = np.pi + 2 * np.pi * np.arange(len(apex))
     knots_v = np.concatenate([[-0.75 * np.pi], turns, [turns[-1] + 0.25 * np.pi]])  # from and to behind the heels
-    seg = (Segment(spec.exercise, 0.0, track.end_s, style=spec.style or "two_foot"),)
     return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t, float(np.interp(t, knots_t, knots_v))), seg)
 
 
@@ -247,7 +244,7 @@ def split_jumps(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sway, 
         root, sw = sway(t)
         return Posture(root=root, joints=add(legs, arms, sw), height=track.height(t))
 
-    return Motion(track.end_s, posture_at, (Segment(spec.exercise, 0.0, track.end_s),))
+    return Motion(track.end_s, posture_at, (track.segment(spec.exercise),))
 
 
 def rope_polyline(left_hand: np.ndarray, right_hand: np.ndarray, phase: float, n: int = 41) -> np.ndarray:
