@@ -7,10 +7,18 @@ The landmarker may see several people (a coach walking through, a training partn
 `PoseEstimator` asks for up to ``num_poses`` and follows one athlete: the largest and
 most central person when first seen, then whoever is nearest to where the athlete was,
 never whoever the model happens to list first.
+
+A distant athlete (a phone at the far end of a garage, a CCTV view) is too small for
+MediaPipe: its detector sees the whole frame letterboxed to 224x224, where such a person
+is a few dozen pixels tall, so it finds nobody or tracks garbage. Then `PoseEstimator`
+*searches* zoomed tiles of the frame (`tile_boxes`) for the athlete and *tracks* them in
+a region of interest around them (`roi_box`), mapping the landmarks back to the frame's
+pixels (`crop_to_frame`). A large athlete, the normal case, costs nothing extra.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +37,43 @@ MODEL_FILE = "pose_landmarker_full.task"
 
 TRACK_LOST_S = 1.0
 """After this long without the athlete, pick the main person afresh."""
+
+SMALL_FRACTION = 0.3
+"""An athlete shorter than this fraction of the frame's long side is tracked in an ROI.
+
+The detector letterboxes the frame to a square, so what it sees of a person is their
+height over the long side: at 0.3 a person is ~67 of its 224 pixels, and below ~0.2
+(the height of a person filmed from across a room in a landscape frame) it misses them."""
+
+LARGE_FRACTION = 0.4
+"""An athlete in an ROI taller than this (of the long side) goes back to the full frame.
+
+Above `SMALL_FRACTION`, so an athlete near the limit does not flip between the two
+(each switch restarts MediaPipe's tracker); at 0.4 the ROI hardly zooms any more."""
+
+SEARCH_EVERY_S = 0.5
+"""Search the tiles at most this often while the full frame finds nobody, or only a
+small person: a clip with nobody in it then costs ~1.5x, not once per tile."""
+
+TILE_FRACTION = 0.58
+"""Side of a search tile as a fraction of the frame's long side (~2x zoom with overlap)."""
+
+TILE_OVERLAP = 0.4
+"""Neighbouring tiles share at least this fraction of a tile, so a person up to 0.4 of a
+tile tall lies whole inside one tile instead of being cut at a seam."""
+
+ROI_SCALE = 2.0
+"""ROI side over the athlete's size (the larger of their landmarks' width and height):
+half a body of margin on every side keeps hops, rope swings and arm spreads inside."""
+
+RECENTRE_MARGIN = 0.1
+"""Move the ROI when the athlete comes within this fraction of its side from an edge."""
+
+RESIZE_TOLERANCE = 0.3
+"""Resize the ROI when the athlete's size has changed by more than this fraction."""
+
+Box = tuple[int, int, int, int]
+"""A crop of the frame in pixels: x0, y0, x1, y1 (end exclusive)."""
 
 
 @dataclass(frozen=True)
@@ -74,14 +119,111 @@ def nearest_person(candidates: list[PoseCandidate], previous: PoseCandidate) -> 
     return best if dists[best] < max(previous.height, 1.0) else None
 
 
-class PoseEstimator:
-    """MediaPipe PoseLandmarker in VIDEO mode that follows one athlete.
+def tile_boxes(resolution_wh: tuple[int, int], fraction: float = TILE_FRACTION, overlap: float = TILE_OVERLAP) -> list[Box]:
+    """Overlapping square tiles covering the frame, where a small person looks larger.
 
-    Use as a context manager so the landmarker is always closed:
+    Square, because the detector letterboxes its input to a square (a square tile wastes
+    none of its 224 pixels); ``fraction`` of the long side, clamped to the short side
+    (a 16:9 frame gives 3 tiles, 4:3 gives 6); evenly spaced with a step of at most
+    ``1 - overlap`` of a tile, so anything up to ``overlap`` of a tile fits whole in one.
+    """
+    w, h = resolution_wh
+    side = min(round(fraction * max(w, h)), w, h)
+
+    def starts(length: int) -> list[int]:
+        n = 1 + math.ceil((length - side) / (side * (1 - overlap)))
+        return [round(i * (length - side) / (n - 1)) for i in range(n)] if n > 1 else [0]
+
+    return [(x, y, x + side, y + side) for y in starts(h) for x in starts(w)]
+
+
+def person_size(xy: npt.NDArray[np.float32]) -> float:
+    """The larger side of the landmarks' bounding box, in pixels (the ROI must hold both)."""
+    return float(np.ptp(xy, axis=0).max())
+
+
+def roi_box(xy: npt.NDArray[np.float32], resolution_wh: tuple[int, int], scale: float = ROI_SCALE) -> Box:
+    """Square crop centred on a person's landmarks, ``scale`` times their size, inside the frame.
+
+    Near a frame edge the square is shifted, not shrunk, so the zoom stays the same; where
+    it is larger than the frame it takes the whole frame in that direction.
+    """
+    w, h = resolution_wh
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    side = max(scale * person_size(xy), 16.0)
+
+    def span(centre: float, length: int) -> tuple[int, int]:
+        size = min(math.ceil(side), length)
+        start = int(np.clip(round(centre - size / 2), 0, length - size))
+        return start, start + size
+
+    (x0, x1), (y0, y1) = span((lo[0] + hi[0]) / 2, w), span((lo[1] + hi[1]) / 2, h)
+    return x0, y0, x1, y1
+
+
+def roi_is_stale(xy: npt.NDArray[np.float32], box: Box, made_for: float, resolution_wh: tuple[int, int]) -> bool:
+    """Whether to move or resize the ROI: the athlete nears one of its edges, or has changed size.
+
+    Otherwise the ROI stays put: moving the crop every frame would shake the landmarks
+    and restart MediaPipe's tracker. An edge at the frame's border doesn't count (the ROI
+    cannot move further). ``made_for`` is the athlete's `person_size` when it was placed.
+    """
+    w, h = resolution_wh
+    x0, y0, x1, y1 = box
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    margin = RECENTRE_MARGIN * max(x1 - x0, y1 - y0)
+    near_edge = (
+        (x0 > 0 and lo[0] - x0 < margin)
+        or (y0 > 0 and lo[1] - y0 < margin)
+        or (x1 < w and x1 - hi[0] < margin)
+        or (y1 < h and y1 - hi[1] < margin)
+    )
+    return bool(near_edge) or abs(person_size(xy) / max(made_for, 1.0) - 1) > RESIZE_TOLERANCE
+
+
+def crop_to_frame(norm_xy: npt.NDArray[np.float32], box: Box) -> npt.NDArray[np.float32]:
+    """Frame pixels of landmarks MediaPipe normalised to a crop (x by its width, y by its height)."""
+    x0, y0, x1, y1 = box
+    return (norm_xy * np.array([x1 - x0, y1 - y0], np.float32) + np.array([x0, y0], np.float32)).astype(np.float32)
+
+
+class _VideoLandmarker:
+    """A VIDEO-mode landmarker with its own clock: each needs strictly increasing milliseconds."""
+
+    def __init__(self, landmarker: Any) -> None:
+        self.landmarker = landmarker
+        self.last_ms = -1
+
+    def detect(self, image_bgr: npt.NDArray[np.uint8], t: float, box: Box) -> list[PoseCandidate]:
+        """Every person in ``image_bgr``, the crop ``box`` of the frame, in frame pixels."""
+        self.last_ms = max(round(t * 1000), self.last_ms + 1)
+        return _candidates(self.landmarker.detect_for_video(_mp_image(image_bgr), self.last_ms), box)
+
+    def reset(self) -> None:
+        """Drop the tracked pose, so the next frame runs the detector afresh.
+
+        The Tasks API has no reset; a blank frame loses the track. Needed when the crop
+        moves: the tracker would look for the athlete where they were in the old crop.
+        """
+        self.last_ms += 1
+        self.landmarker.detect_for_video(_mp_image(np.zeros((64, 64, 3), np.uint8)), self.last_ms)
+
+
+class PoseEstimator:
+    """MediaPipe PoseLandmarker in VIDEO mode that follows one athlete, however small.
+
+    Use as a context manager so the landmarkers are always closed:
 
         with PoseEstimator() as pose:
             for t, frame in source:
                 athlete = pose.process(frame, t)   # PoseFrame, or None where nobody is seen
+
+    A large athlete is tracked in the full frame. When the full frame shows nobody, or
+    only someone shorter than `SMALL_FRACTION` of its long side, zoomed tiles are searched
+    (at most every `SEARCH_EVERY_S`) with a stateless IMAGE-mode landmarker; an athlete
+    found there is tracked by a second VIDEO-mode landmarker in a fixed ROI around them,
+    moved only when they near its edge or change size. The two VIDEO landmarkers and
+    the search landmarker are created when first needed.
 
     Args:
         model: path of a PoseLandmarker ``.task`` bundle; the shipped one by default.
@@ -94,21 +236,30 @@ class PoseEstimator:
         # MediaPipe's C++ logging prints start-up chatter to stderr; keep warnings and worse.
         os.environ.setdefault("GLOG_minloglevel", "2")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        self._model = str(model or model_path(MODEL_FILE))
+        self._num_poses, self._min_confidence = num_poses, min_confidence
+        self._full = _VideoLandmarker(self._create(video=True))
+        self._roi_tracker: _VideoLandmarker | None = None
+        self._searcher: Any = None
+        self._roi: Box | None = None
+        self._roi_made_for = 0.0
+        self._search_t = -np.inf
+        self._athlete: PoseCandidate | None = None
+        self._athlete_t = -np.inf
+
+    def _create(self, video: bool) -> Any:
         from mediapipe.tasks.python.core.base_options import BaseOptions
         from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
 
         options = PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model or model_path(MODEL_FILE))),
-            running_mode=RunningMode.VIDEO,
-            num_poses=num_poses,
-            min_pose_detection_confidence=min_confidence,
-            min_pose_presence_confidence=min_confidence,
-            min_tracking_confidence=min_confidence,
+            base_options=BaseOptions(model_asset_path=self._model),
+            running_mode=RunningMode.VIDEO if video else RunningMode.IMAGE,
+            num_poses=self._num_poses,
+            min_pose_detection_confidence=self._min_confidence,
+            min_pose_presence_confidence=self._min_confidence,
+            min_tracking_confidence=self._min_confidence,
         )
-        self._landmarker = PoseLandmarker.create_from_options(options)
-        self._last_ms = -1
-        self._athlete: PoseCandidate | None = None
-        self._athlete_t = -np.inf
+        return PoseLandmarker.create_from_options(options)
 
     def __enter__(self) -> PoseEstimator:
         return self
@@ -117,41 +268,115 @@ class PoseEstimator:
         self.close()
 
     def close(self) -> None:
-        """Release the landmarker (safe to call twice)."""
-        self._landmarker.close()
+        """Release every landmarker (safe to call twice)."""
+        self._full.landmarker.close()
+        if self._roi_tracker is not None:
+            self._roi_tracker.landmarker.close()
+        if self._searcher is not None:
+            self._searcher.close()
 
     def detect(self, frame_bgr: npt.NDArray[np.uint8], t: float) -> list[PoseCandidate]:
-        """Every person the model finds in the frame (in the model's order)."""
-        import mediapipe as mp
-
-        # VIDEO mode needs strictly increasing integer milliseconds.
-        ms = max(int(round(t * 1000)), self._last_ms + 1)
-        self._last_ms = ms
-        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
-        result = self._landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ms)
+        """Every person the model finds in the full frame (in the model's order)."""
         h, w = frame_bgr.shape[:2]
-        return [_candidate(image, world, w, h) for image, world in zip(result.pose_landmarks, result.pose_world_landmarks)]
+        return self._full.detect(frame_bgr, t, (0, 0, w, h))
 
     def process(self, frame_bgr: npt.NDArray[np.uint8], t: float) -> PoseFrame | None:
         """The athlete's landmarks in this frame, or None where the athlete is not seen."""
-        candidates = self.detect(frame_bgr, t)
+        h, w = frame_bgr.shape[:2]
+        if self._roi is not None:
+            athlete = self._track_in_roi(frame_bgr, t, (w, h))
+        else:
+            athlete = self._track_in_full(frame_bgr, t, (w, h))
+        if athlete is None:
+            return None
+        self._athlete, self._athlete_t = athlete, t
+        return PoseFrame(t, athlete.xy, athlete.world, athlete.visibility)
+
+    def _choose(self, candidates: list[PoseCandidate], resolution_wh: tuple[int, int], t: float) -> PoseCandidate | None:
+        """The athlete among the candidates: the main person, or the one nearest the athlete's last place."""
         if not candidates:
             return None
-        h, w = frame_bgr.shape[:2]
         if self._athlete is None or t - self._athlete_t > TRACK_LOST_S:
-            chosen: int | None = main_person(candidates, (w, h))
+            return candidates[main_person(candidates, resolution_wh)]
+        chosen = nearest_person(candidates, self._athlete)
+        return None if chosen is None else candidates[chosen]
+
+    def _track_in_full(self, frame_bgr: npt.NDArray[np.uint8], t: float, wh: tuple[int, int]) -> PoseCandidate | None:
+        """The full-frame path: as before for a large athlete; otherwise search the tiles now and then."""
+        athlete = self._choose(self.detect(frame_bgr, t), wh, t)
+        if athlete is not None and athlete.height >= SMALL_FRACTION * max(wh):
+            return athlete
+        if t - self._search_t < SEARCH_EVERY_S:
+            return athlete
+        self._search_t = t
+        found = self._search(frame_bgr, wh, t)
+        if found is None:
+            return athlete
+        self._place_roi(found, wh)
+        self._athlete, self._athlete_t = found, t
+        tracked = self._track_in_roi(frame_bgr, t, wh)
+        return found if tracked is None else tracked
+
+    def _search(self, frame_bgr: npt.NDArray[np.uint8], wh: tuple[int, int], t: float) -> PoseCandidate | None:
+        """The athlete among everyone the IMAGE-mode landmarker finds in the zoomed tiles."""
+        if self._searcher is None:
+            self._searcher = self._create(video=False)
+        candidates = []
+        for x0, y0, x1, y1 in tile_boxes(wh):
+            result = self._searcher.detect(_mp_image(frame_bgr[y0:y1, x0:x1]))
+            candidates += _candidates(result, (x0, y0, x1, y1))
+        # Someone other than a small, possibly misplaced full-frame athlete is still worth following.
+        return self._choose(candidates, wh, t) or (candidates[main_person(candidates, wh)] if candidates else None)
+
+    def _place_roi(self, athlete: PoseCandidate, wh: tuple[int, int]) -> None:
+        """Put the ROI around the athlete; the ROI tracker restarts if the crop moved."""
+        box = roi_box(athlete.xy, wh)
+        self._roi_made_for = person_size(athlete.xy)
+        if box == self._roi:
+            return
+        if self._roi_tracker is None:
+            self._roi_tracker = _VideoLandmarker(self._create(video=True))
         else:
-            chosen = nearest_person(candidates, self._athlete)
-        if chosen is None:
+            self._roi_tracker.reset()
+        self._roi = box
+
+    def _leave_roi(self) -> None:
+        """Back to the full frame, whose tracker restarts (its last track is stale)."""
+        self._roi = None
+        self._full.reset()
+
+    def _track_in_roi(self, frame_bgr: npt.NDArray[np.uint8], t: float, wh: tuple[int, int]) -> PoseCandidate | None:
+        """The ROI path: track the athlete in the crop; move, resize or leave it as they change."""
+        assert self._roi is not None and self._roi_tracker is not None
+        x0, y0, x1, y1 = self._roi
+        athlete = self._choose(self._roi_tracker.detect(frame_bgr[y0:y1, x0:x1], t, self._roi), wh, t)
+        if athlete is None:
+            if t - self._athlete_t > SEARCH_EVERY_S:
+                self._leave_roi()
             return None
-        self._athlete, self._athlete_t = candidates[chosen], t
-        c = candidates[chosen]
-        return PoseFrame(t, c.xy, c.world, c.visibility)
+        if athlete.height > LARGE_FRACTION * max(wh):
+            self._leave_roi()
+        elif roi_is_stale(athlete.xy, self._roi, self._roi_made_for, wh):
+            self._place_roi(athlete, wh)
+        return athlete
 
 
-def _candidate(image: list[Any], world: list[Any], w: int, h: int) -> PoseCandidate:
-    """Convert MediaPipe's landmark lists to arrays (pixels for the image landmarks)."""
-    xy = np.array([(p.x * w, p.y * h) for p in image], np.float32)
-    xyz = np.array([(p.x, p.y, p.z) for p in world], np.float32)
-    vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in image], np.float32)
-    return PoseCandidate(xy, xyz, vis)
+def _mp_image(image_bgr: npt.NDArray[np.uint8]) -> Any:
+    """A MediaPipe RGB image of a BGR frame or crop (the conversion also makes it contiguous)."""
+    import mediapipe as mp
+
+    return mp.Image(image_format=mp.ImageFormat.SRGB, data=cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
+
+
+def _candidates(result: Any, box: Box) -> list[PoseCandidate]:
+    """Convert MediaPipe's landmark lists to arrays, image landmarks in frame pixels.
+
+    World landmarks are metric (origin between the hips), the same whatever the crop.
+    """
+    people = []
+    for image, world in zip(result.pose_landmarks, result.pose_world_landmarks):
+        norm = np.array([(p.x, p.y) for p in image], np.float32)
+        xyz = np.array([(p.x, p.y, p.z) for p in world], np.float32)
+        vis = np.array([p.visibility if p.visibility is not None else 0.0 for p in image], np.float32)
+        people.append(PoseCandidate(crop_to_frame(norm, box), xyz, vis))
+    return people
