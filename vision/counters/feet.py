@@ -40,15 +40,19 @@ class FeetSample:
     left: float
     right: float
     hip_x: float  # hip centre across the image, for telling "in place" from travelling
+    hip_y: float  # hip centre height: a real flight lifts the whole body, not just a foot
+    spread: float  # how much lower the left foot is than the right, in 3D (MediaPipe world)
+
+    @property
+    def lower_foot(self) -> str:
+        """The foot nearer the floor, judged in 3D so that a foot set behind the other
+        (higher in the image, yet on the floor) is not mistaken for a lifted one."""
+        return "left" if self.spread >= 0 else "right"
 
     @property
     def low(self) -> float:
         """Height of the lower foot: rises only when both feet are off the floor."""
         return min(self.left, self.right)
-
-    @property
-    def lower_side(self) -> str:
-        return "left" if self.left <= self.right else "right"
 
     def height(self, side: str) -> float:
         return self.left if side == "left" else self.right
@@ -62,19 +66,25 @@ class FeetTracker:
     """
 
     def __init__(self, fps: float) -> None:
-        self._leg = LegLength()
-        self._filters = {name: StreamingFilter("lowpass", SMOOTH_HZ, fps) for name in ("left", "right", "hip_x")}
+        self._leg = LegLength("xy")
+        self._leg_world = LegLength("world")
+        names = ("left", "right", "hip_x", "hip_y", "spread")
+        self._filters = {name: StreamingFilter("lowpass", SMOOTH_HZ, fps) for name in names}
         self.history: deque[FeetSample] = deque()
 
     def update(self, frame: PoseFrame) -> FeetSample | None:
         """Add a frame with a person; returns its sample (None until a leg length is known)."""
-        leg = self._leg.update(frame)
-        if not np.isfinite(leg) or leg <= 0:
+        leg, leg_world = self._leg.update(frame), self._leg_world.update(frame)
+        if not (leg > 0 and leg_world > 0):  # also False for NaN
             return None
         raw = {side: -float(np.max(frame.xy[_FOOT_POINTS[side], 1])) / leg for side in lm.SIDES}
         raw["hip_x"] = float(np.mean(frame.xy[_HIPS, 0])) / leg
+        raw["hip_y"] = -float(np.mean(frame.xy[_HIPS, 1])) / leg
+        # World y points down: the larger, the nearer the floor.
+        lowest = {side: float(np.max(frame.world[_FOOT_POINTS[side], 1])) for side in lm.SIDES}
+        raw["spread"] = (lowest["left"] - lowest["right"]) / leg_world
         smooth = {name: f(raw[name]) for name, f in self._filters.items()}
-        sample = FeetSample(frame.t, smooth["left"], smooth["right"], smooth["hip_x"])
+        sample = FeetSample(frame.t, **smooth)
         self.history.append(sample)
         while frame.t - self.history[0].t > HISTORY_S:
             self.history.popleft()

@@ -31,9 +31,12 @@ MAX_FLANK_S = 0.45
 """Longest rise or fall of a flight: a 50 cm tuck jump takes 0.32 s each way."""
 MIN_INTERVAL_S = 0.18
 """No two flights closer than this: nobody jumps more than ~5 times a second."""
-LEVEL_FEET = 0.6
-"""Feet differing by less than this share of the flight's height (or `LEVEL_MIN`) are level."""
-LEVEL_MIN = 0.08
+LEVEL_FEET = 0.18
+"""Feet within this many leg lengths of each other in height (in 3D) are level: a two-foot jump."""
+STRIDE_SPREAD = 0.25
+"""Feet this far apart in height just before or after a level flight: a running stride."""
+HIP_SHARE = 0.4
+"""The hips must rise by this share of the feet's rise: a jump lifts the body."""
 HELD_S = 0.5
 """A single-leg hop: the free foot stays above the hopping one for this long before take-off."""
 STEP_THRESHOLD = 0.2
@@ -98,20 +101,30 @@ class JumpEvents:
         flight = self._flights.update(t, sample.low)
         # While the feet take turns, the brief moments with both feet up are those steps.
         if flight is not None and flight.t - self._last_step_t > STEPS_PERSIST_S:
-            events.append(self._flight_event(flight))
+            if (event := self._flight_event(flight)) is not None:
+                events.append(event)
         return sorted(events, key=lambda e: e.t)
 
-    def _flight_event(self, flight: Peak) -> Event:
-        """Two-foot or single-leg, from how far apart the feet are at the top of the flight."""
+    def _flight_event(self, flight: Peak) -> Event | None:
+        """Two-foot or single-leg, from the feet's heights in 3D at the top of the flight.
+
+        None when the body did not rise with the foot (a jittery foot landmark, not a
+        jump) or when the feet were taking turns around it (running, high knees).
+        """
         top = self.feet.at(flight.t)
-        spread = abs(top.left - top.right)
-        if spread <= max(LEVEL_FEET * flight.rise, LEVEL_MIN):
+        window = self.feet.between(flight.t - MAX_FLANK_S, flight.t + MAX_FLANK_S)
+        hip_rise = top.hip_y - min(s.hip_y for s in window if s.t <= flight.t)
+        if hip_rise < HIP_SHARE * flight.rise:
+            return None
+        if abs(top.spread) <= LEVEL_FEET:
+            if max(abs(s.spread) for s in window) > STRIDE_SPREAD:
+                return None
             return Event(flight.t, None, "two_foot")
-        held = top.lower_side
+        landing = top.lower_foot
         before = self.feet.between(flight.t - HELD_S, flight.t)
-        if np.mean([s.lower_side == held for s in before]) >= 0.8:
-            return Event(flight.t, held, "single_leg")
-        return Event(flight.t, held, "switch_leg")
+        if np.mean([s.lower_foot == landing for s in before]) >= 0.8:
+            return Event(flight.t, landing, "single_leg")
+        return Event(flight.t, landing, "switch_leg")
 
     def _in_place(self, t: float) -> bool:
         """Whether the hips stayed put over the second around ``t``."""

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy import signal
 
 from vision import landmarks as lm
@@ -51,20 +52,26 @@ class StreamingFilter:
 
 
 class LegLength:
-    """The athlete's leg length in pixels (hip to knee plus knee to ankle), kept up to date.
+    """The athlete's leg length (hip to knee plus knee to ankle), kept up to date.
 
     A robust running median over the last ``window_s`` seconds: it follows an athlete who
     walks towards or away from the camera, yet one bad frame cannot move it. Thigh plus
     shank, unlike hip-to-ankle, does not shrink when the knee bends.
+
+    Args:
+        space: ``"xy"`` for pixels in the image, ``"world"`` for MediaPipe's metres.
+        window_s: how much recent history the median covers.
     """
 
-    def __init__(self, window_s: float = 4.0) -> None:
+    def __init__(self, space: str = "xy", window_s: float = 4.0) -> None:
+        self._space = space
         self._window_s = window_s
         self._samples: deque[tuple[float, float]] = deque()
 
     def update(self, frame: PoseFrame) -> float:
         """Add this frame's measurement and return the current estimate (NaN before any)."""
-        lengths = [_leg_px(frame, side) for side in lm.SIDES]
+        points = frame.xy if self._space == "xy" else frame.world
+        lengths = [_leg(points, side) for side in lm.SIDES]
         value = float(np.nanmax(lengths)) if not np.all(np.isnan(lengths)) else np.nan
         if np.isfinite(value):
             self._samples.append((frame.t, value))
@@ -79,8 +86,8 @@ class LegLength:
         return float(np.median([v for _, v in self._samples]))
 
 
-def _leg_px(frame: PoseFrame, side: str) -> float:
-    hip, knee, ankle = (frame.xy[lm.side_idx(side, p)] for p in ("hip", "knee", "ankle"))
+def _leg(points: npt.NDArray[np.float32], side: str) -> float:
+    hip, knee, ankle = (points[lm.side_idx(side, p)] for p in ("hip", "knee", "ankle"))
     return float(np.linalg.norm(knee - hip) + np.linalg.norm(ankle - knee))
 
 
