@@ -13,7 +13,7 @@ if importlib.util.find_spec("mujoco") is None:
     pytest.skip("the synthetic athlete needs the synth extra (mujoco)", allow_module_level=True)
 
 from vision import landmarks as lm
-from vision.synth import JOINTS, BodyPose, Camera, Humanoid, Outfit, Renderer
+from vision.synth import JOINTS, BodyPose, Camera, Humanoid, Outfit, Renderer, Room
 
 ORIGIN = np.zeros(3)
 
@@ -191,6 +191,24 @@ def test_landmarks_land_on_the_right_body_part(body: Humanoid) -> None:
     assert colour("nose")[2] > colour("nose")[0]
 
 
+def test_room_colours_change_the_background_only(body: Humanoid) -> None:
+    pose = body.grounded(BodyPose(ORIGIN))
+    camera = Camera.view("front")
+    texels = body.model.tex_data.copy()
+    with Renderer(body, camera, shadows=False) as plain:
+        base = plain.render(pose).astype(int)
+    with Renderer(body, camera, shadows=False, room=Room(floor=(0.5, 0.5, 0.5, 1), wall=(0.3, 0.6, 0.3, 1))) as tinted:
+        other = tinted.render(pose).astype(int)
+    assert np.array_equal(body.model.tex_data, texels)  # the shared model's floor texture is restored
+    floor, wall = (470, 20), (60, 20)  # (row, col): bottom-left floor, top-left wall
+    assert other[floor].sum() < 0.6 * base[floor].sum()
+    assert other[wall][1] > other[wall][0] + 40  # green wall (BGR)
+    nose = tuple(np.round(camera.project(body.landmarks(pose))[0][lm.idx("nose")][::-1]).astype(int))
+    assert np.abs(other[nose] - base[nose]).max() < 30  # the athlete keeps its colours
+    rooms = {Room.random(np.random.default_rng(i)) for i in range(10)}
+    assert len(rooms) == 10
+
+
 def test_without_mujoco_import_works_and_use_gives_the_install_hint(monkeypatch: pytest.MonkeyPatch) -> None:
     from vision.synth import body as body_module
 
@@ -232,14 +250,18 @@ def test_mediapipe_detects_the_athlete(view: str, angle: float | None) -> None:
     from mediapipe.tasks.python import vision as mp_vision
     from mediapipe.tasks.python.core.base_options import BaseOptions
 
-    body = Humanoid(Outfit.random(np.random.default_rng(7)))
+    rng = np.random.default_rng(7)
+    body = Humanoid(Outfit.random(rng))
     camera = Camera.view(view, angle)
     options = mp_vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(bundle)), running_mode=mp_vision.RunningMode.VIDEO
     )
     poses = squat_and_hop(body)
     detected, ankle_errors = 0, []
-    with Renderer(body, camera) as renderer, mp_vision.PoseLandmarker.create_from_options(options) as landmarker:
+    with (
+        Renderer(body, camera, room=Room.random(rng)) as renderer,
+        mp_vision.PoseLandmarker.create_from_options(options) as landmarker,
+    ):
         for i, pose in enumerate(poses):
             rgb = cv2.cvtColor(renderer.render(pose), cv2.COLOR_BGR2RGB)
             result = landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), i * 33)

@@ -8,6 +8,6 @@ MediaPipe detects as a person. Needs the optional extra: ``pip install 'repcount
 
 from vision.synth.body import JOINTS, OUTFIT_DEFAULT, BodyPose, Humanoid, Outfit
 from vision.synth.camera import Camera
-from vision.synth.render import Renderer
+from vision.synth.render import ROOM_DEFAULT, Renderer, Room
 
-__all__ = ["JOINTS", "OUTFIT_DEFAULT", "BodyPose", "Camera", "Humanoid", "Outfit", "Renderer"]
+__all__ = ["JOINTS", "OUTFIT_DEFAULT", "ROOM_DEFAULT", "BodyPose", "Camera", "Humanoid", "Outfit", "Renderer", "Room"]

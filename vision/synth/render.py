@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +35,37 @@ ROPE_RADIUS = 0.006
 ROPE_RGBA = (0.08, 0.08, 0.09, 1.0)
 SHADOW_SIZE = 1024
 """Shadow-map size in texels: the main render cost; 1024 keeps soft but clear foot shadows."""
+
+
+RGBA = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Room:
+    """The room's colours: ``floor`` multiplies the wooden floor texture's RGB (above 1
+    brightens it), ``wall`` is the walls' RGBA (0..1). Vary them so clips do not all share
+    one background."""
+
+    floor: RGBA = (1.0, 1.0, 1.0, 1.0)
+    wall: RGBA = (0.80, 0.78, 0.72, 1.0)
+
+    @classmethod
+    def random(cls, rng: np.random.Generator) -> Room:
+        """Light to dark wood (oak to walnut, some grey-washed) and pale walls of any hue."""
+        shade = rng.uniform(0.55, 1.35)
+        warmth = rng.uniform(-0.12, 0.08)
+        floor = shade * np.array([1.0 + warmth, 1.0, 1.0 - warmth])
+        hue = rng.uniform(0.0, 2 * np.pi)
+        tint = 0.035 * np.array([np.cos(hue), np.cos(hue - 2.1), np.cos(hue + 2.1)])
+        wall = np.clip(rng.uniform(0.62, 0.9) + tint, 0.0, 1.0)
+        return cls(_rgba(floor), _rgba(wall))
+
+
+def _rgba(rgb: npt.NDArray[np.float64]) -> RGBA:
+    return (float(rgb[0]), float(rgb[1]), float(rgb[2]), 1.0)
+
+
+ROOM_DEFAULT = Room()
 
 
 def _gl_context(width: int, height: int) -> Any:
@@ -60,6 +92,7 @@ class Renderer:
         shadow_size: shadow-map size in texels.
         antialias: 4x multisampling: smoother edges and rope, about half the frame rate.
             MediaPipe finds the athlete as well without it (same detection, same ankle error).
+        room: floor and wall colours.
     """
 
     def __init__(
@@ -69,11 +102,13 @@ class Renderer:
         shadows: bool = True,
         shadow_size: int = SHADOW_SIZE,
         antialias: bool = False,
+        room: Room = ROOM_DEFAULT,
     ) -> None:
         self._mj = load_mujoco()
         self.humanoid = humanoid
         self.camera = camera
         self.shadows = shadows
+        self.room = room
         model = humanoid.model
         model.vis.global_.offwidth = max(int(model.vis.global_.offwidth), camera.width)
         model.vis.global_.offheight = max(int(model.vis.global_.offheight), camera.height)
@@ -87,6 +122,7 @@ class Renderer:
         self._perturb = mj.MjvPerturb()
         self._context: Any = mj.MjrContext(model, mj.mjtFontScale.mjFONTSCALE_50)
         mj.mjr_setBuffer(mj.mjtFramebuffer.mjFB_OFFSCREEN, self._context)
+        self._upload_floor_texture(room.floor)
         self._rect = mj.MjrRect(0, 0, camera.width, camera.height)
         self._rgb = np.empty((camera.height, camera.width, 3), dtype=np.uint8)
         self._mjv_camera = mj.MjvCamera()
@@ -109,6 +145,7 @@ class Renderer:
         mj = self._mj
         model = self.humanoid.model
         model.vis.global_.fovy = self.camera.fovy_deg  # the model may be shared by renderers
+        model.mat_rgba[model.material("wall").id] = self.room.wall
         self.humanoid.set_pose(pose)
         self._gl.make_current()
         mj.mjv_updateScene(
@@ -121,6 +158,25 @@ class Renderer:
         mj.mjr_render(self._rect, self._scene, self._context)
         mj.mjr_readPixels(self._rgb, None, self._rect, self._context)
         return np.ascontiguousarray(self._rgb[::-1, :, ::-1])  # GL rows are bottom-up; RGB -> BGR
+
+    def _upload_floor_texture(self, tint: RGBA) -> None:
+        """Give this renderer's GL context a tinted copy of the wooden floor texture.
+
+        A material's colour does not tint its texture, so the texels are tinted in the
+        model, uploaded, and restored (the model may be shared with other renderers).
+        """
+        model = self.humanoid.model
+        tex = model.texture("floor").id
+        start = int(model.tex_adr[tex])
+        size = int(model.tex_width[tex] * model.tex_height[tex] * model.tex_nchannel[tex])
+        texels = model.tex_data[start : start + size]
+        original = texels.copy()
+        factor = np.resize(np.asarray(tint[: int(model.tex_nchannel[tex])]), size)
+        texels[:] = np.clip(original * factor, 0, 255).astype(np.uint8)
+        try:
+            self._mj.mjr_uploadTexture(model, self._context, tex)
+        finally:
+            texels[:] = original
 
     def _add_rope(self, scene: Any, rope: npt.NDArray[np.float64]) -> None:
         mj = self._mj
