@@ -39,24 +39,20 @@ TRACK_LOST_S = 1.0
 """After this long without the athlete, pick the main person afresh."""
 
 SMALL_FRACTION = 0.3
-"""An athlete shorter than this fraction of the frame's long side is tracked in an ROI.
-
-The detector letterboxes the frame to a square, so what it sees of a person is their
-height over the long side: at 0.3 a person is ~67 of its 224 pixels, and below ~0.2
-(the height of a person filmed from across a room in a landscape frame) it misses them."""
+"""An athlete shorter than this fraction of the frame's long side is searched for in tiles
+and tracked in an ROI. The detector letterboxes the frame to 224x224, so it sees a person
+at their height over the long side, and misses people below ~0.26 of it (measured)."""
 
 LARGE_FRACTION = 0.4
-"""An athlete in an ROI taller than this (of the long side) goes back to the full frame.
-
-Above `SMALL_FRACTION`, so an athlete near the limit does not flip between the two
-(each switch restarts MediaPipe's tracker); at 0.4 the ROI hardly zooms any more."""
+"""An athlete in the ROI taller than this (of the long side) goes back to the full frame;
+above `SMALL_FRACTION`, so an athlete near the limit does not flip to and fro."""
 
 SEARCH_EVERY_S = 0.5
-"""Search the tiles at most this often while the full frame finds nobody, or only a
-small person: a clip with nobody in it then costs ~1.5x, not once per tile."""
+"""Search the tiles at most this often while nobody, or only someone small, is tracked."""
 
-TILE_FRACTION = 0.58
-"""Side of a search tile as a fraction of the frame's long side (~2x zoom with overlap)."""
+TILE_ZOOMS = (1.75, 3.0)
+"""Zoom of the search tiles over the full frame, one level a frame until someone is found:
+3 tiles of a 16:9 frame find people down to ~26 % of its height, then 15 down to ~15 %."""
 
 TILE_OVERLAP = 0.4
 """Neighbouring tiles share at least this fraction of a tile, so a person up to 0.4 of a
@@ -119,16 +115,16 @@ def nearest_person(candidates: list[PoseCandidate], previous: PoseCandidate) -> 
     return best if dists[best] < max(previous.height, 1.0) else None
 
 
-def tile_boxes(resolution_wh: tuple[int, int], fraction: float = TILE_FRACTION, overlap: float = TILE_OVERLAP) -> list[Box]:
-    """Overlapping square tiles covering the frame, where a small person looks larger.
+def tile_boxes(resolution_wh: tuple[int, int], zoom: float, overlap: float = TILE_OVERLAP) -> list[Box]:
+    """Overlapping square tiles covering the frame, in which a person looks ``zoom`` times larger.
 
-    Square, because the detector letterboxes its input to a square (a square tile wastes
-    none of its 224 pixels); ``fraction`` of the long side, clamped to the short side
-    (a 16:9 frame gives 3 tiles, 4:3 gives 6); evenly spaced with a step of at most
-    ``1 - overlap`` of a tile, so anything up to ``overlap`` of a tile fits whole in one.
+    Square because the detector letterboxes its input to a square (a square tile wastes
+    none of it); the side is the long side over ``zoom``, at most the short side. Tiles are
+    evenly spaced with a step of at most ``1 - overlap`` of a side, so anything up to
+    ``overlap`` of a side fits whole in one tile.
     """
     w, h = resolution_wh
-    side = min(round(fraction * max(w, h)), w, h)
+    side = min(round(max(w, h) / zoom), w, h)
 
     def starts(length: int) -> list[int]:
         n = 1 + math.ceil((length - side) / (side * (1 - overlap)))
@@ -218,12 +214,12 @@ class PoseEstimator:
             for t, frame in source:
                 athlete = pose.process(frame, t)   # PoseFrame, or None where nobody is seen
 
-    A large athlete is tracked in the full frame. When the full frame shows nobody, or
-    only someone shorter than `SMALL_FRACTION` of its long side, zoomed tiles are searched
-    (at most every `SEARCH_EVERY_S`) with a stateless IMAGE-mode landmarker; an athlete
-    found there is tracked by a second VIDEO-mode landmarker in a fixed ROI around them,
-    moved only when they near its edge or change size. The two VIDEO landmarkers and
-    the search landmarker are created when first needed.
+    A large athlete is tracked in the full frame, as if nothing else existed. While the
+    full frame shows nobody, or only someone shorter than `SMALL_FRACTION` of its long
+    side, zoomed tiles are searched (every `SEARCH_EVERY_S`) by a stateless IMAGE-mode
+    landmarker; an athlete found there is tracked by a second VIDEO-mode landmarker in a
+    fixed ROI around them, moved only when they near its edge or change size. The second
+    and third landmarkers are created when first needed.
 
     Args:
         model: path of a PoseLandmarker ``.task`` bundle; the shipped one by default.
@@ -239,10 +235,11 @@ class PoseEstimator:
         self._model = str(model or model_path(MODEL_FILE))
         self._num_poses, self._min_confidence = num_poses, min_confidence
         self._full = _VideoLandmarker(self._create(video=True))
-        self._roi_tracker: _VideoLandmarker | None = None
+        self._in_roi: _VideoLandmarker | None = None
         self._searcher: Any = None
         self._roi: Box | None = None
         self._roi_made_for = 0.0
+        self._search_level = 0
         self._search_t = -np.inf
         self._athlete: PoseCandidate | None = None
         self._athlete_t = -np.inf
@@ -270,8 +267,8 @@ class PoseEstimator:
     def close(self) -> None:
         """Release every landmarker (safe to call twice)."""
         self._full.landmarker.close()
-        if self._roi_tracker is not None:
-            self._roi_tracker.landmarker.close()
+        if self._in_roi is not None:
+            self._in_roi.landmarker.close()
         if self._searcher is not None:
             self._searcher.close()
 
@@ -283,9 +280,8 @@ class PoseEstimator:
     def process(self, frame_bgr: npt.NDArray[np.uint8], t: float) -> PoseFrame | None:
         """The athlete's landmarks in this frame, or None where the athlete is not seen."""
         h, w = frame_bgr.shape[:2]
-        if self._roi is not None:
-            athlete = self._track_in_roi(frame_bgr, t, (w, h))
-        else:
+        athlete = self._track_in_roi(frame_bgr, t, (w, h)) if self._roi is not None else None
+        if athlete is None:
             athlete = self._track_in_full(frame_bgr, t, (w, h))
         if athlete is None:
             return None
@@ -301,14 +297,27 @@ class PoseEstimator:
         chosen = nearest_person(candidates, self._athlete)
         return None if chosen is None else candidates[chosen]
 
+    def _is_small(self, athlete: PoseCandidate | None, wh: tuple[int, int]) -> bool:
+        return athlete is None or athlete.height < SMALL_FRACTION * max(wh)
+
     def _track_in_full(self, frame_bgr: npt.NDArray[np.uint8], t: float, wh: tuple[int, int]) -> PoseCandidate | None:
-        """The full-frame path: as before for a large athlete; otherwise search the tiles now and then."""
+        """The full frame: a large athlete as before; otherwise search the tiles now and then.
+
+        Also runs while an ROI misses the athlete: a large athlete found here ends the ROI.
+        """
         athlete = self._choose(self.detect(frame_bgr, t), wh, t)
-        if athlete is not None and athlete.height >= SMALL_FRACTION * max(wh):
+        if self._roi is not None:
+            if self._is_small(athlete, wh):
+                if t - self._athlete_t > SEARCH_EVERY_S:
+                    self._roi = None  # lost in the ROI: search again
+                return None
+            self._roi = None
+        if not self._is_small(athlete, wh):
             return athlete
-        if t - self._search_t < SEARCH_EVERY_S:
+        # A large athlete seen a moment ago is merely missed by the model, not small.
+        recently_large = t - self._athlete_t <= TRACK_LOST_S and not self._is_small(self._athlete, wh)
+        if recently_large or (self._search_level == 0 and t - self._search_t < SEARCH_EVERY_S):
             return athlete
-        self._search_t = t
         found = self._search(frame_bgr, wh, t)
         if found is None:
             return athlete
@@ -318,44 +327,45 @@ class PoseEstimator:
         return found if tracked is None else tracked
 
     def _search(self, frame_bgr: npt.NDArray[np.uint8], wh: tuple[int, int], t: float) -> PoseCandidate | None:
-        """The athlete among everyone the IMAGE-mode landmarker finds in the zoomed tiles."""
+        """The athlete among everyone the IMAGE-mode landmarker finds in the next level of tiles."""
         if self._searcher is None:
             self._searcher = self._create(video=False)
+        zoom = TILE_ZOOMS[self._search_level]
+        self._search_level = (self._search_level + 1) % len(TILE_ZOOMS)
+        self._search_t = t
         candidates = []
-        for x0, y0, x1, y1 in tile_boxes(wh):
+        for x0, y0, x1, y1 in tile_boxes(wh, zoom):
             result = self._searcher.detect(_mp_image(frame_bgr[y0:y1, x0:x1]))
             candidates += _candidates(result, (x0, y0, x1, y1))
-        # Someone other than a small, possibly misplaced full-frame athlete is still worth following.
-        return self._choose(candidates, wh, t) or (candidates[main_person(candidates, wh)] if candidates else None)
+        if not candidates:
+            return None
+        self._search_level = 0  # next time, start again from the coarse tiles
+        # The last athlete was small and may have been a full-frame misdetection: if nobody
+        # is near them, take the main person the tiles show.
+        return self._choose(candidates, wh, t) or candidates[main_person(candidates, wh)]
 
     def _place_roi(self, athlete: PoseCandidate, wh: tuple[int, int]) -> None:
-        """Put the ROI around the athlete; the ROI tracker restarts if the crop moved."""
+        """Put the ROI around the athlete; its tracker restarts if the crop moved."""
         box = roi_box(athlete.xy, wh)
         self._roi_made_for = person_size(athlete.xy)
         if box == self._roi:
             return
-        if self._roi_tracker is None:
-            self._roi_tracker = _VideoLandmarker(self._create(video=True))
+        if self._in_roi is None:
+            self._in_roi = _VideoLandmarker(self._create(video=True))
         else:
-            self._roi_tracker.reset()
+            self._in_roi.reset()
         self._roi = box
 
-    def _leave_roi(self) -> None:
-        """Back to the full frame, whose tracker restarts (its last track is stale)."""
-        self._roi = None
-        self._full.reset()
-
     def _track_in_roi(self, frame_bgr: npt.NDArray[np.uint8], t: float, wh: tuple[int, int]) -> PoseCandidate | None:
-        """The ROI path: track the athlete in the crop; move, resize or leave it as they change."""
-        assert self._roi is not None and self._roi_tracker is not None
+        """The athlete in the ROI, or None; moves or resizes the ROI when they need it."""
+        assert self._roi is not None and self._in_roi is not None
         x0, y0, x1, y1 = self._roi
-        athlete = self._choose(self._roi_tracker.detect(frame_bgr[y0:y1, x0:x1], t, self._roi), wh, t)
+        athlete = self._choose(self._in_roi.detect(frame_bgr[y0:y1, x0:x1], t, self._roi), wh, t)
         if athlete is None:
-            if t - self._athlete_t > SEARCH_EVERY_S:
-                self._leave_roi()
             return None
         if athlete.height > LARGE_FRACTION * max(wh):
-            self._leave_roi()
+            self._roi = None
+            self._full.reset()  # its last track is stale: detect afresh
         elif roi_is_stale(athlete.xy, self._roi, self._roi_made_for, wh):
             self._place_roi(athlete, wh)
         return athlete
