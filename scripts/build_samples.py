@@ -24,15 +24,18 @@ SAMPLES: dict[str, ClipSpec] = {
     "session_front": ClipSpec(DEFAULT_SESSION, view="front", fps=25, seed=11, crf=30),
     "ankle_rotations_oblique": ClipSpec(
         MotionSpec("ankle_rotations", reps=5, side="right", direction="ccw", seed=12),
-        view="oblique", angle_deg=-40.0, outfit="random", seed=12,
+        view="oblique", angle_deg=-40.0, outfit="random", room="random", seed=12,
     ),
     "split_jumps_oblique": ClipSpec(
-        MotionSpec("split_jumps", reps=6, seed=13), view="oblique", angle_deg=40.0, outfit="random", seed=13
+        MotionSpec("split_jumps", reps=6, seed=13),
+        view="oblique", angle_deg=40.0, outfit="random", room="random", seed=13,
     ),
-    "two_leg_hops_front": ClipSpec(MotionSpec("two_leg_hops", reps=8, seed=14), view="front", outfit="random", seed=14),
+    "two_leg_hops_front": ClipSpec(
+        MotionSpec("two_leg_hops", reps=8, seed=14), view="front", outfit="random", room="random", seed=14
+    ),
     "jump_rope_alternate_oblique": ClipSpec(
         MotionSpec("jump_rope", reps=16, style="alternate_foot", seed=15),
-        view="oblique", angle_deg=30.0, outfit="random", seed=15,
+        view="oblique", angle_deg=30.0, outfit="random", room="random", seed=15,
     ),
 }  # fmt: skip
 """The committed samples, by file stem."""

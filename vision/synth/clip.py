@@ -31,7 +31,7 @@ from vision.synth.camera import Camera
 from vision.synth.fast import camera_info, leg_geometry, trace
 from vision.synth.labels import Labels
 from vision.synth.motions import LegGeometry, Motion, MotionSpec, build_motion
-from vision.synth.render import Renderer
+from vision.synth.render import ROOM_DEFAULT, Renderer, Room
 
 FPS_CHOICES = (25, 30, 60)
 Progress = Callable[[int, int], None]
@@ -57,6 +57,7 @@ class ClipSpec:
         width, height: frame size in pixels.
         fps: 25, 30 or 60.
         outfit: colours, or ``"random"`` to draw them from ``seed``.
+        room: floor and wall colours, or ``"random"`` to draw them from ``seed``.
         scale: body size (0.9–1.1 plausible).
         seed: seeds the random outfit.
         crf: H.264 quality (lower = better and bigger; 23–32 sensible).
@@ -71,6 +72,7 @@ class ClipSpec:
     height: int = 480
     fps: int = 30
     outfit: Outfit | str = field(default=OUTFIT_DEFAULT)
+    room: Room | str = field(default=ROOM_DEFAULT)
     scale: float = 1.0
     seed: int = 0
     crf: int = 28
@@ -78,8 +80,10 @@ class ClipSpec:
     def __post_init__(self) -> None:
         if self.fps not in FPS_CHOICES:
             raise ValueError(f"fps must be one of {FPS_CHOICES}, not {self.fps}")
-        if isinstance(self.outfit, str) and self.outfit != "random":
-            raise ValueError(f"outfit must be an Outfit or 'random', not {self.outfit!r}")
+        for name in ("outfit", "room"):
+            value = getattr(self, name)
+            if isinstance(value, str) and value != "random":
+                raise ValueError(f"{name} must be an {name.title()} or 'random', not {value!r}")
 
     def camera(self) -> Camera:
         return Camera.view(
@@ -90,6 +94,12 @@ class ClipSpec:
         outfit = Outfit.random(np.random.default_rng(self.seed)) if self.outfit == "random" else self.outfit
         assert isinstance(outfit, Outfit)
         return Humanoid(outfit, self.scale)
+
+    def scene(self) -> Room:
+        """The room; a random one comes from its own stream of ``seed``, apart from the outfit's."""
+        room = Room.random(np.random.default_rng([self.seed, 1])) if self.room == "random" else self.room
+        assert isinstance(room, Room)
+        return room
 
     def motion(self, geometry: LegGeometry) -> Motion:
         if isinstance(self.content, MotionSpec):
@@ -159,7 +169,8 @@ def render_clip(spec: ClipSpec, out_path: str | Path, progress: Progress | None 
     info = camera_info(camera, view=spec.view, angle_deg=spec.angle_deg, distance=spec.distance)
     labels = traj.labels(info, source=out.name)
     n = len(traj.t)
-    with Renderer(humanoid, camera) as renderer, VideoSink(out, spec.fps, (spec.width, spec.height), spec.crf) as sink:
+    sink = VideoSink(out, spec.fps, (spec.width, spec.height), spec.crf)
+    with Renderer(humanoid, camera, room=spec.scene()) as renderer, sink:
         for i, (pose, rope) in enumerate(zip(traj.poses, traj.ropes)):
             sink.write(renderer.render(pose, rope))
             if progress is not None:
