@@ -8,12 +8,10 @@ The landmarker may see several people (a coach walking through, a training partn
 most central person when first seen, then whoever is nearest to where the athlete was,
 never whoever the model happens to list first.
 
-A distant athlete (a phone at the far end of a garage, a CCTV view) is too small for
-MediaPipe: its detector sees the whole frame letterboxed to 224x224, where such a person
-is a few dozen pixels tall, so it finds nobody or tracks garbage. Then `PoseEstimator`
-*searches* zoomed tiles of the frame (`tile_boxes`) for the athlete and *tracks* them in
-a region of interest around them (`roi_box`), mapping the landmarks back to the frame's
-pixels (`crop_to_frame`). A large athlete, the normal case, costs nothing extra.
+A distant athlete (a phone across a garage, a CCTV view) is too small for MediaPipe,
+whose detector sees the frame letterboxed to 224x224: it finds nobody or tracks garbage.
+Then `PoseEstimator` searches zoomed tiles (`tile_boxes`) and tracks the athlete in a
+region of interest (`roi_box`), mapping landmarks back to frame pixels (`crop_to_frame`).
 """
 
 from __future__ import annotations
@@ -196,11 +194,8 @@ class _VideoLandmarker:
         return _candidates(self.landmarker.detect_for_video(_mp_image(image_bgr), self.last_ms), box)
 
     def reset(self) -> None:
-        """Drop the tracked pose, so the next frame runs the detector afresh.
-
-        The Tasks API has no reset; a blank frame loses the track. Needed when the crop
-        moves: the tracker would look for the athlete where they were in the old crop.
-        """
+        """Drop the track (the Tasks API has no reset; a blank frame loses it), so the next
+        frame runs the detector: after a crop moves, the old track points to the wrong place."""
         self.last_ms += 1
         self.landmarker.detect_for_video(_mp_image(np.zeros((64, 64, 3), np.uint8)), self.last_ms)
 
@@ -214,12 +209,10 @@ class PoseEstimator:
             for t, frame in source:
                 athlete = pose.process(frame, t)   # PoseFrame, or None where nobody is seen
 
-    A large athlete is tracked in the full frame, as if nothing else existed. While the
-    full frame shows nobody, or only someone shorter than `SMALL_FRACTION` of its long
-    side, zoomed tiles are searched (every `SEARCH_EVERY_S`) by a stateless IMAGE-mode
-    landmarker; an athlete found there is tracked by a second VIDEO-mode landmarker in a
-    fixed ROI around them, moved only when they near its edge or change size. The second
-    and third landmarkers are created when first needed.
+    A large athlete is tracked in the full frame, as before. While it shows nobody, or
+    only someone below `SMALL_FRACTION`, an IMAGE-mode landmarker searches zoomed tiles
+    now and then; an athlete found there is tracked by a second VIDEO-mode landmarker in
+    a fixed ROI, moved only when they near its edge or change size. Both are made lazily.
 
     Args:
         model: path of a PoseLandmarker ``.task`` bundle; the shipped one by default.
@@ -266,11 +259,10 @@ class PoseEstimator:
 
     def close(self) -> None:
         """Release every landmarker (safe to call twice)."""
-        self._full.landmarker.close()
-        if self._in_roi is not None:
-            self._in_roi.landmarker.close()
-        if self._searcher is not None:
-            self._searcher.close()
+        in_roi = None if self._in_roi is None else self._in_roi.landmarker
+        for landmarker in (self._full.landmarker, in_roi, self._searcher):
+            if landmarker is not None:
+                landmarker.close()
 
     def detect(self, frame_bgr: npt.NDArray[np.uint8], t: float) -> list[PoseCandidate]:
         """Every person the model finds in the full frame (in the model's order)."""
@@ -302,9 +294,7 @@ class PoseEstimator:
 
     def _track_in_full(self, frame_bgr: npt.NDArray[np.uint8], t: float, wh: tuple[int, int]) -> PoseCandidate | None:
         """The full frame: a large athlete as before; otherwise search the tiles now and then.
-
-        Also runs while an ROI misses the athlete: a large athlete found here ends the ROI.
-        """
+        Also runs where the ROI misses the athlete: a large athlete found here ends the ROI."""
         athlete = self._choose(self.detect(frame_bgr, t), wh, t)
         if self._roi is not None:
             if self._is_small(athlete, wh):
@@ -379,10 +369,8 @@ def _mp_image(image_bgr: npt.NDArray[np.uint8]) -> Any:
 
 
 def _candidates(result: Any, box: Box) -> list[PoseCandidate]:
-    """Convert MediaPipe's landmark lists to arrays, image landmarks in frame pixels.
-
-    World landmarks are metric (origin between the hips), the same whatever the crop.
-    """
+    """MediaPipe's landmark lists as arrays: image landmarks in frame pixels; world ones are
+    metric, around the hips, so the same whatever the crop."""
     people = []
     for image, world in zip(result.pose_landmarks, result.pose_world_landmarks):
         norm = np.array([(p.x, p.y) for p in image], np.float32)
