@@ -1,0 +1,108 @@
+"""Jump counters on landmark series: the synthetic athlete (exact labels) and recorded real series.
+
+Supported (README, "Accuracy"): two-leg hops of 12 cm and up at 0.6-1.6x the typical tempo,
+from the front, 40° either side and the side, at 25-60 fps, with MediaPipe-like jitter,
+dropouts and short left/right swaps; look-alikes (standing, shifting weight, walking, calf
+raises) count no two-leg hops.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vision import counters
+from vision.counters.base import count
+from vision.series import LandmarkSeries
+from vision.synth import noise
+from vision.synth.camera import Camera
+from vision.synth.fast import simulate
+from vision.synth.motions import MotionSpec
+
+VIEWS = [("front", None), ("oblique", 40.0), ("oblique", -40.0), ("side", None)]
+NOISE_LEVEL = 0.6
+"""MediaPipe-like trouble (`noise.degrade`) the counts must survive exactly: foot jitter of
+~2 px on a 200 px leg, lag, a leg swap of a few frames, 1 % of frames lost."""
+
+
+def counted(name: str, series: LandmarkSeries) -> int:
+    return count(counters.get_counter(name, series.fps), series).count
+
+
+@pytest.mark.parametrize("view,angle", VIEWS)
+@pytest.mark.parametrize("fps", [25, 30, 60])
+def test_two_leg_hops_exact_from_every_view(view: str, angle: float | None, fps: int) -> None:
+    series, labels = simulate(MotionSpec("two_leg_hops", reps=12, seed=3), Camera.view(view, angle), fps=fps)
+    assert counted("two_leg_hops", series) == labels.exercises[0].count == 12
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    reps=st.integers(4, 16),
+    tempo=st.floats(0.7, 1.4),
+    amplitude=st.floats(0.8, 1.5),
+    view=st.sampled_from(VIEWS),
+    fps=st.sampled_from([25, 30, 60]),
+    level=st.floats(0.0, NOISE_LEVEL),
+    seed=st.integers(0, 10_000),
+)
+def test_two_leg_hops_exact_under_mediapipe_like_noise(
+    reps: int, tempo: float, amplitude: float, view: tuple[str, float | None], fps: int, level: float, seed: int
+) -> None:
+    spec = MotionSpec("two_leg_hops", reps=reps, tempo=tempo, amplitude=amplitude, seed=seed)
+    series, labels = simulate(spec, Camera.view(*view), fps=fps)
+    noisy = noise.degrade(series, seed=seed, level=level)
+    assert counted("two_leg_hops", noisy) == labels.exercises[0].count
+
+
+WALKING_IN = pytest.param(
+    "walking", marks=pytest.mark.xfail(reason="walking towards the camera still makes a few flights (issue 5)", strict=False)
+)
+
+
+@pytest.mark.parametrize("negative", ["standing", "weight_shift", WALKING_IN, "heel_raise"])
+@pytest.mark.parametrize("view,angle", VIEWS)
+def test_look_alikes_make_no_two_leg_hops(negative: str, view: str, angle: float | None) -> None:
+    spec = MotionSpec(negative, reps=8, duration_s=8.0 if negative == "standing" else None, seed=5)
+    series, _ = simulate(spec, Camera.view(view, angle), fps=30)
+    assert counted("two_leg_hops", noise.degrade(series, seed=5, level=NOISE_LEVEL)) == 0
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("view,angle", VIEWS)
+def test_single_leg_hops_count_and_foot(side: str, view: str, angle: float | None) -> None:
+    series, labels = simulate(MotionSpec("single_leg_hops", reps=10, side=side, seed=7), Camera.view(view, angle), fps=30)
+    result = count(counters.get_counter("single_leg_hops", series.fps), series)
+    assert result.count == labels.exercises[0].count == 10
+    assert result.details[side] == 10
+
+
+@pytest.mark.parametrize("view,angle", [("front", None), ("oblique", 40.0)])
+def test_two_foot_rope_bounces(view: str, angle: float | None) -> None:
+    series, labels = simulate(MotionSpec("jump_rope", reps=20, style="two_foot", seed=2), Camera.view(view, angle), fps=30)
+    result = count(counters.get_counter("jump_rope", series.fps), series)
+    assert result.count == labels.exercises[0].count
+    assert result.details["style"] == "two_foot"
+
+
+def test_streaming_gives_the_reps_as_they_happen() -> None:
+    """Reps come out of `update` at most `latency_s` after they happen, and in order."""
+    series, labels = simulate(MotionSpec("two_leg_hops", reps=8, seed=4), Camera.view("front"), fps=30)
+    counter = counters.get_counter("two_leg_hops", series.fps)
+    delays = []
+    for i in range(len(series)):
+        for rep in counter.update(float(series.t[i]), series.frame(i)):
+            delays.append(series.t[i] - rep.t)
+    assert len(delays) == 8
+    assert 0 <= min(delays) and max(delays) <= counter.latency_s + 1e-6
+    offline = count(counters.get_counter("two_leg_hops", series.fps), series)
+    assert [r.t for r in offline.reps] == [r.t for r in counter.result().reps]
+
+
+def test_a_gap_in_the_landmarks_does_not_invent_a_jump() -> None:
+    series, labels = simulate(MotionSpec("standing", duration_s=6.0, seed=1), Camera.view("front"), fps=30)
+    gappy = noise.dropout(series, np.random.default_rng(0), rate=0.2, max_gap=12)
+    assert counted("two_leg_hops", gappy) == 0
+    assert counted("jump_rope", gappy) == 0
