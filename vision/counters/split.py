@@ -55,7 +55,7 @@ from vision import landmarks as lm
 from vision.counters.base import Counter
 from vision.counters.feet import FeetTracker, foot_visibility
 from vision.counters.jumps import FLIGHT_THRESHOLD, GAP_RESET_S, HIP_SHARE, MAX_FLANK_S, MIN_INTERVAL_S
-from vision.counters.signals import LegLength, PeakDetector
+from vision.counters.signals import LegLength, Peak, PeakDetector
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
 
@@ -75,6 +75,15 @@ STANCE_S = 0.3
 """How much of each ground phase, next to the flight, makes its stance."""
 MARGIN_S = 0.1
 """Frames this close to the half-rise crossings are left out (the legs still scissor)."""
+MAX_WOBBLE = 0.4
+"""A stance's feet stay planted: their front-to-back distance varies by less than this
+(leg lengths) over it. In running or bounding the free foot swings through."""
+MIN_RISE = 0.2
+"""Rise of the lower foot, leg lengths, below which a flight is too low for the legs to
+swap in the air (a 30 cm split jump reads ~0.4; rope bounces and running ~0.1)."""
+MAX_TRAVEL = 0.4
+"""The hips may move this far across the image (leg lengths) from the takeoff stance to
+the landing stance: split jumps are done in place, bounds and strides travel."""
 MIN_STANCE_FRAMES = 3
 """Fewer usable frames than this in a stance: it can't be told."""
 LABEL_MAJORITY = 0.75
@@ -100,12 +109,14 @@ class FootPair:
             leg lengths. Only its axis matters to the counter, not its sign.
         low: height of the lower foot's lowest point in the image, leg lengths (up +).
         level: height difference of the two feet's lowest points (world), leg lengths.
+        hip_x: the hips' centre across the image, leg lengths (for travel).
     """
 
     t: float
     d: npt.NDArray[np.float64]
     low: float
     level: float
+    hip_x: float
 
 
 @dataclass(frozen=True)
@@ -116,15 +127,18 @@ class Stance:
     side: float
     left_vote: float  # share of frames where the *labelled* left foot is in front
     frames: int
+    wobble: float = 0.0  # interquartile range of the front-to-back distance
+    hip_x: float = np.nan  # where the hips were across the image
 
     def is_split(self) -> bool:
-        return self.frames >= MIN_STANCE_FRAMES and self.split >= SPLIT_MIN
+        return self.frames >= MIN_STANCE_FRAMES and self.split >= SPLIT_MIN and self.wobble <= MAX_WOBBLE
 
 
 @dataclass
 class _Flight:
     t: float
     takeoff: float
+    rise: float
     landing: float | None = None
     end: float | None = None  # the landing stance ends here (next takeoff)
 
@@ -143,8 +157,8 @@ class Flights:
         self.frames = 0
         self.visibility: list[float] = []
 
-    def update(self, t: float, frame: PoseFrame | None) -> float | None:
-        """Feed a frame; return the top time of a flight confirmed by it."""
+    def update(self, t: float, frame: PoseFrame | None) -> Peak | None:
+        """Feed a frame; return a flight confirmed by it (its top and rise, leg lengths)."""
         self.frames += 1
         if frame is None:
             return None
@@ -159,7 +173,7 @@ class Flights:
         window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
         if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
             return None  # a foot landmark jumped, the body did not
-        return peak.t
+        return peak
 
     @property
     def confidence(self) -> float:
@@ -198,11 +212,11 @@ class SplitJumpCounter(Counter):
         self._last_landing = -np.inf
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
-        top = self._flights.update(t, frame)
+        peak = self._flights.update(t, frame)
         if frame is not None:
             self._observe(frame)
-        if top is not None:
-            self._pending.append(_Flight(top, self._takeoff(top)))
+        if peak is not None and peak.rise >= MIN_RISE:
+            self._pending.append(_Flight(peak.t, self._takeoff(peak.t), peak.rise))
         return self._decide(t, final=False)
 
     def finish(self) -> list[Rep]:
@@ -246,7 +260,8 @@ class SplitJumpCounter(Counter):
         d = (world[_FOOT["left"]].mean(axis=0) - world[_FOOT["right"]].mean(axis=0))[[0, 2]] / leg
         soles = [float(np.max(world[_SOLE[side], 1])) for side in lm.SIDES]
         low = -float(np.max(frame.xy[[*_SOLE["left"], *_SOLE["right"]], 1])) / leg_px
-        self._pairs.append(FootPair(frame.t, d, low, abs(soles[0] - soles[1]) / leg))
+        hip_x = float(np.mean(frame.xy[[lm.idx("left_hip"), lm.idx("right_hip")], 0])) / leg_px
+        self._pairs.append(FootPair(frame.t, d, low, abs(soles[0] - soles[1]) / leg, hip_x))
         _trim(self._pairs, frame.t, LOOK_BACK_S + SETTLE_S + 1.0)
         _trim(self._facing, frame.t, FACING_S)
 
@@ -315,6 +330,8 @@ class SplitJumpCounter(Counter):
             side=float(np.median(np.sign(ahead) * across)),
             left_vote=float(np.mean(ahead > 0)),
             frames=len(pairs),
+            wobble=float(np.subtract(*np.percentile(np.abs(ahead), [75, 25]))),
+            hip_x=float(np.median([p.hip_x for p in pairs])),
         )
 
     def _judge(self, t: float, before: Stance, after: Stance) -> Rep | None:
@@ -326,6 +343,8 @@ class SplitJumpCounter(Counter):
             if max(before.split, after.split) >= SPLIT_MIN and min(before.split, after.split) >= SPLIT_MIN / 2:
                 self._unclear += 1  # in between: a shallow split or a staggered hop
             return None
+        if abs(after.hip_x - before.hip_x) > MAX_TRAVEL:
+            return None  # a bound or a running stride: split jumps stay in place
         change = after.side - before.side
         strength = min(before.split, after.split) / (2 * SPLIT_MIN)
         if abs(change) >= SIDE_CHANGE:
