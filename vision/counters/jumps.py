@@ -75,14 +75,16 @@ class JumpEvents:
         self._last_t = -np.inf
         self._last_step_t = -np.inf
         self.frames = 0
-        self.visibility: list[float] = []
+        self._seen = 0
+        self._visibility_sum = 0.0
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Event]:
         """Feed a frame; return the events confirmed by it."""
         self.frames += 1
         if frame is None:
             return []
-        self.visibility.append(foot_visibility(frame))
+        self._seen += 1
+        self._visibility_sum += foot_visibility(frame)
         if t - self._last_t > GAP_RESET_S:
             self.feet.reset()
             self._flights.reset()
@@ -137,10 +139,10 @@ class JumpEvents:
     @property
     def confidence(self) -> float:
         """Share of frames with a person, times how surely their feet were seen."""
-        if not self.frames:
+        if not self._seen:
             return 0.0
-        seen = len(self.visibility) / self.frames
-        return float(seen * np.clip(np.mean(self.visibility) / 0.7, 0.0, 1.0)) if self.visibility else 0.0
+        mean_visibility = self._visibility_sum / self._seen
+        return float(self._seen / self.frames * np.clip(mean_visibility / 0.7, 0.0, 1.0))
 
 
 def _other(side: str) -> str:
