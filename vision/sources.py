@@ -13,8 +13,8 @@ A map of this module:
 * `Camera` / `iter_camera` - a webcam index, a device path or a stream URL; timestamps
   come from a monotonic clock. ``latest_only=True`` keeps just the newest frame, for live
   use where a slow consumer must skip frames rather than fall behind.
-* Underneath both: `_Reader`, a background thread that decodes into a small hand-off
-  (`_Bounded` keeps every frame, `_Latest` only the newest) so decoding overlaps
+* Underneath both: `vision.reader.Reader`, a background thread that decodes into a small hand-off
+  (every frame for files, only the newest for live cameras) so decoding overlaps
   inference, and which stops and releases the capture as soon as the consumer stops.
 
 Errors are `vision.errors.SourceError` subclasses with a one-line message for the user.
@@ -23,19 +23,15 @@ Errors are `vision.errors.SourceError` subclasses with a one-line message for th
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, cast
 
 import cv2
-import numpy as np
-import numpy.typing as npt
 
 from vision.errors import CameraError, NotAVideo, TruncatedVideo, VideoNotFound
+from vision.reader import Bounded, Frame, Handoff, Latest, Reader
 
 __all__ = [
     "Camera",
@@ -47,8 +43,6 @@ __all__ = [
     "iter_video",
 ]
 
-Frame = tuple[float, npt.NDArray[np.uint8]]
-"""One frame: its time in seconds from the start of the source, and the BGR image."""
 
 FALLBACK_FPS = 30.0
 """Used when a file does not state its frame rate (rare: raw streams). Only matters for
@@ -60,12 +54,6 @@ of each), that may be missing before a file counts as truncated. Both must be sh
 Matroska and WebM declare no frame count, so OpenCV estimates it as duration x nominal
 fps, which overshoots on a variable-frame-rate file; and the duration ends one frame
 after the last frame starts."""
-
-STOP_TIMEOUT_S = 2.0
-"""How long closing a source waits for its reader thread. A file reader stops within one
-frame; a stalled network stream may hang in the decoder, and its (daemon) thread is then
-left to finish on its own."""
-
 
 @dataclass(frozen=True)
 class VideoInfo:
@@ -200,7 +188,7 @@ class VideoFile:
 
     def __iter__(self) -> Iterator[Frame]:
         clock = _ContainerClock(1.0 / (self.info.fps or FALLBACK_FPS))
-        reader = _Reader(_open_file(self.path), clock, _Bounded(self.queue_size))
+        reader = Reader(_open_file(self.path), clock, Bounded(self.queue_size))
         self.frames_decoded, self.truncation = 0, None
         in_range, t = 0, 0.0
         try:
@@ -276,8 +264,8 @@ class Camera:
 
     def __iter__(self) -> Iterator[Frame]:
         capture, self._capture = self._capture or self._open(), None
-        handoff: _Handoff = _Latest() if self.latest_only else _Bounded(self.queue_size)
-        reader = _Reader(capture, _WallClock(self.clock), handoff)
+        handoff: Handoff = Latest() if self.latest_only else Bounded(self.queue_size)
+        reader = Reader(capture, _WallClock(self.clock), handoff)
         try:
             yield from reader.frames()
         finally:
@@ -399,142 +387,3 @@ class _WallClock:
         t = max(now - self.start, math.nextafter(self.previous, math.inf))
         self.previous = t
         return t
-
-
-# --- the background reader -------------------------------------------------------------
-
-
-class _End:
-    """Marks the end of the frames in a hand-off."""
-
-
-_END = _End()
-
-
-class _Handoff(Protocol):
-    """Where the reader thread leaves frames for the consumer."""
-
-    dropped: int
-
-    def put(self, frame: Frame, stop: threading.Event) -> bool:
-        """Hand over one frame; False if the consumer has stopped meanwhile."""
-
-    def finish(self, error: BaseException | None, stop: threading.Event) -> None:
-        """No more frames (with the reader's error, if it failed)."""
-
-    def get(self) -> Frame | _End:
-        """The next frame, waiting for it; `_END` after the last; re-raises the reader's error."""
-
-
-class _Bounded:
-    """Keeps every frame, at most ``size`` ahead: a fast decoder waits for the consumer."""
-
-    POLL_S = 0.05  # how often a waiting reader checks whether the consumer has gone
-
-    def __init__(self, size: int) -> None:
-        self._queue: queue.Queue[Frame | _End] = queue.Queue(maxsize=max(1, size))
-        self._error: BaseException | None = None
-        self.dropped = 0
-
-    def put(self, frame: Frame, stop: threading.Event) -> bool:
-        return self._put(frame, stop)
-
-    def finish(self, error: BaseException | None, stop: threading.Event) -> None:
-        self._error = error
-        self._put(_END, stop)  # a consumer that has stopped needs no end mark
-
-    def _put(self, item: Frame | _End, stop: threading.Event) -> bool:
-        """Wait for room, but give up as soon as the consumer has stopped."""
-        while not stop.is_set():
-            try:
-                self._queue.put(item, timeout=self.POLL_S)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def get(self) -> Frame | _End:
-        item = self._queue.get()
-        if isinstance(item, _End) and self._error is not None:
-            raise self._error
-        return item
-
-
-class _Latest:
-    """Keeps only the newest frame ("newest frame wins"): a slow consumer skips frames."""
-
-    def __init__(self) -> None:
-        self._ready = threading.Condition()
-        self._frame: Frame | None = None
-        self._ended = False
-        self._error: BaseException | None = None
-        self.dropped = 0
-
-    def put(self, frame: Frame, stop: threading.Event) -> bool:
-        with self._ready:
-            self.dropped += self._frame is not None
-            self._frame = frame
-            self._ready.notify()
-        return not stop.is_set()
-
-    def finish(self, error: BaseException | None, stop: threading.Event) -> None:
-        with self._ready:
-            self._ended, self._error = True, error
-            self._ready.notify()
-
-    def get(self) -> Frame | _End:
-        with self._ready:
-            self._ready.wait_for(lambda: self._frame is not None or self._ended)
-            frame, self._frame = self._frame, None
-        if frame is not None:
-            return frame
-        if self._error is not None:
-            raise self._error
-        return _END
-
-
-class _Reader:
-    """Reads an opened capture on a background thread into a hand-off.
-
-    The thread owns the capture from `frames()` on and releases it when it stops: at the
-    end of the input, on an error (passed to the consumer), or when `stop()` is called
-    because the consumer has stopped early.
-    """
-
-    def __init__(self, capture: cv2.VideoCapture, stamp: Callable[[cv2.VideoCapture], float], handoff: _Handoff):
-        self.capture, self.stamp, self.handoff = capture, stamp, handoff
-        self.frames_read = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="repcount-reader", daemon=True)
-
-    def frames(self) -> Iterator[Frame]:
-        """Start the thread and yield its frames; closing this generator stops the thread."""
-        self._thread.start()
-        try:
-            while not isinstance(item := self.handoff.get(), _End):
-                yield item
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        """Ask the thread to stop and wait for it (idempotent)."""
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(STOP_TIMEOUT_S)
-
-    def _run(self) -> None:
-        error: BaseException | None = None
-        try:
-            while not self._stop.is_set():
-                ok, image = self.capture.read()
-                if not ok:
-                    break
-                self.frames_read += 1
-                frame = cast(npt.NDArray[np.uint8], image)  # 8-bit BGR: OpenCV's default conversion
-                if not self.handoff.put((self.stamp(self.capture), frame), self._stop):
-                    break
-        except Exception as exc:  # handed to the consumer, who re-raises it
-            error = exc
-        finally:
-            self.capture.release()
-            self.handoff.finish(error, self._stop)
