@@ -37,7 +37,14 @@ REAL_NEGATIVES = (
 
 @lru_cache(maxsize=16)
 def split_set(
-    view: str, angle: float, fps: int, reps: int, sets: int = 1, seed: int = 0, tempo: float = 1.0, amplitude: float = 1.0
+    view: str,
+    angle: float,
+    fps: int,
+    reps: int,
+    sets: int = 1,
+    seed: int = 0,
+    tempo: float = 1.0,
+    amplitude: float = 1.0,
 ) -> tuple[LandmarkSeries, Labels]:
     spec = MotionSpec("split_jumps", reps=reps, sets=sets, seed=seed, tempo=tempo, amplitude=amplitude, rest_s=2.0)
     return simulate(spec, Camera.view(view, angle_deg=angle), fps=fps)
@@ -64,7 +71,7 @@ def swap_frames(series: LandmarkSeries, frames: np.ndarray) -> LandmarkSeries:
 
 def around_flights(labels: Labels, fps: float, half_s: float, n: int) -> np.ndarray:
     """Frames within ``half_s`` of every flight's top (clipped to ``n`` frames)."""
-    k = int(round(half_s * fps))
+    k = round(half_s * fps)
     frames = {f for r in labels.exercises[0].reps for f in range(r.frame - k, r.frame + k + 1)}
     return np.array(sorted(f for f in frames if 0 <= f < n))
 
@@ -185,6 +192,8 @@ def test_rendered_clip_through_mediapipe(tmp_path: Path) -> None:
     from vision.synth.clip import ClipSpec, render_clip
 
     clip = tmp_path / "split.mp4"
-    labels = render_clip(ClipSpec(MotionSpec("split_jumps", reps=4, seed=5), view="oblique", angle_deg=40.0, fps=30), clip)
+    labels = render_clip(
+        ClipSpec(MotionSpec("split_jumps", reps=4, seed=5), view="oblique", angle_deg=40.0, fps=30), clip
+    )
     series = run_pose(clip).series
     assert_exact(count(SplitJumpCounter(series.fps), series), labels, series.fps)

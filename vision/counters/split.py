@@ -31,9 +31,11 @@ difference ``d = P - Q`` gives:
   the feet's lateral distance), plus a constant offset when the facing is a little off.
 
 A stance is the median of these over the ground phase (`STANCE_S` of frames with both
-feet down, `MARGIN_S` away from the flight). A flight is a rep when both stances are
-split (`SPLIT_MIN`) and ``side`` changed by at least `SIDE_CHANGE`: the front foot moved
-to the other side of the body. The sign of that change names the landing's forward
+feet down, `MARGIN_S` away from the flight). A flight is a rep when it is high enough
+for the legs to swap (`MIN_RISE`), both stances are split (`SPLIT_MIN`) and planted
+(`MAX_WOBBLE`; a running or bounding leg swings through), the hips stayed in place
+(`MAX_TRAVEL`), and ``side`` changed by at least `SIDE_CHANGE`: the front foot moved to
+the other side of the body. The sign of that change names the landing's forward
 foot (a constant offset cancels in the difference). Only when the feet stand in line
 (``|side|`` small in both stances: no lateral evidence) do the labels decide, by a
 clear majority of the frames in each stance.
@@ -66,11 +68,12 @@ SIDE_CHANGE = 0.15
 """Change of the front foot's lateral offset, leg lengths, that makes a leg swap (feet
 18 cm apart give ~0.4)."""
 BOTH_DOWN = 0.35
-"""Feet whose lowest points differ by less than this in height (leg lengths) are both on
-the floor; a running stride lifts the free foot well above."""
+"""Feet whose lowest points differ by less than this in world height (leg lengths) are
+both on the floor. Loose: MediaPipe puts a split stance's rear foot up to ~0.25 high."""
 GROUND_FRAC = 0.5
-"""Takeoff and landing are where the lower foot crosses this share of the flight's rise
-(the stance's far foot may stand higher in the image than the takeoff's: not lower)."""
+"""Takeoff and landing are where the lower foot crosses this share of the flight's rise.
+Half-way, because the two stances of a jump may stand at different image heights (the
+forward foot is the lower one in the image, and it changes)."""
 STANCE_S = 0.3
 """How much of each ground phase, next to the flight, makes its stance."""
 MARGIN_S = 0.1
@@ -94,6 +97,7 @@ LOOK_BACK_S = 1.5
 """How far before a flight's top the takeoff stance is looked for."""
 SETTLE_S = 1.0
 """Without a clear landing, a flight is decided this long after its top."""
+
 _FOOT = {side: [lm.side_idx(side, p) for p in ("ankle", "heel", "foot_index")] for side in lm.SIDES}
 _SOLE = {side: [lm.side_idx(side, p) for p in ("heel", "foot_index")] for side in lm.SIDES}
 _UP = np.array([0.0, -1.0, 0.0])
