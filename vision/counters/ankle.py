@@ -1,0 +1,427 @@
+"""Ankle rotations: full circles of the toes, per foot and per direction (DESIGN.md §3).
+
+What is counted: one rep is one full 360° turn of the toe around the centre of its
+loop, as seen along the shin. With s the unit vector knee -> ankle and r = toe - ankle,
+a circle is **clockwise** (as the athlete sees it, looking down the shin) when the
+loop's signed area ∮ (r × dr)·s / 2 is positive.
+
+How, frame by frame (each foot on its own):
+
+1. **Legs.** A left/right swap that lasts a few frames (mediapipe #3496) is undone by
+   continuity of the knees, ankles and toes in the image; a "swap" longer than
+   `MAX_SWAP_S` is taken to be MediaPipe's considered labelling and kept.
+2. **3D vectors.** r and the shin s are built from the image (x, y, in pixels, scaled
+   to metres by the leg's world/image length ratio: precise) and the world landmarks'
+   depth z (the only depth there is: noisy). Both are expressed in a frame attached to
+   the shin: e1 = the image's x axis made perpendicular to s, e2 = s × e1, and s, so
+   that (e1, e2, s) is right-handed. The synthetic athlete's circles, like a person's,
+   come partly from the shin swinging, so the loop only looks like a loop in this frame.
+3. **Loop centre, zero phase.** The counter looks `CENTRE_WINDOW_S` / 2 ahead (its
+   latency): r is smoothed with a Gaussian of `SMOOTH_S` (jitter) and the loop's centre
+   c is the mean of r over the `CENTRE_WINDOW_S` around the sample. c is the mean foot
+   direction (the axis of the cone the foot sweeps), ``|r|`` the foot length.
+4. **Turns about the foot axis.** The toe's offset r - c is projected on the plane
+   across n = c / |c| and its angle there is unwrapped. That plane is where the loop is
+   round: the loop's area vector ½∮ (r - c) × dr lies along the mean foot direction n,
+   whatever the camera. Projected across the shin instead, the loop shrinks by the
+   factor n·s, which tends to 0 as the foot nears 90° to the shin; counting there
+   would let jitter flip or split turns. A turn counts once the angle has gone
+   2π one way within `MAX_TURN_S`, with the toe at least `MIN_RADIUS` foot lengths out
+   and a swept area of at least `MIN_FILL` of the circle through its mean radius (a
+   rock of the ankle, up and down along one line, sweeps no area; nor does jitter).
+5. **The sign.** Since the area vector A lies along n, A·s = (A·n)(n·s): the circle
+   is clockwise when (turn about n) × sign(n·s) > 0. The turn about n is the largest
+   component of A, measured on the round loop (robust to depth noise: from the front
+   the loop faces the camera and lies in the precise image plane; from the side it
+   needs depth, but a whole turn's accumulated angle averages the noise out). n·s is a
+   comparison of two long, averaged vectors (foot and shin directions), not of the small
+   loop, so its sign is sure unless the foot is within ~`PERPENDICULAR_DOT` of a right
+   angle to the shin, where the definition itself is ill-posed; a warning says so.
+
+Which foot works is whichever draws loops: a planted foot sweeps no area, so it counts
+nothing. Gaps shorter than `GAP_RESET_S` are bridged (the angle is unwrapped across
+them); longer ones end the current turn. Lengths are in foot lengths, times in seconds.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from vision import landmarks as lm
+from vision.counters.base import Counter
+from vision.counters.feet import foot_visibility
+from vision.counters.signals import LegLength
+from vision.result import ExerciseResult, Rep
+from vision.series import PoseFrame
+
+Vec = npt.NDArray[np.float64]
+
+SMOOTH_S = 0.1
+"""Sigma of the Gaussian smoothing of the toe (seconds): removes jitter, keeps a 1 s circle."""
+CENTRE_WINDOW_S = 1.8
+"""Window (seconds) whose mean is the loop's centre; half of it is the counter's look-ahead."""
+MIN_RADIUS = 0.07
+"""Toe offset from the loop centre, in foot lengths, below which its angle is not trusted."""
+MIN_FILL = 0.5
+"""A turn's swept area over the area of the circle through its mean radius (a circle: 1)."""
+MIN_STEADY = 0.7
+"""A turn's net angle over all the angle it travelled, back and forth (a circle: 1)."""
+MIN_SNR = 3.0
+"""A turn's mean radius over the radius jitter alone would draw after smoothing."""
+MIN_LIFTED = 0.6
+"""Share of a turn the foot must be off the floor: walking and rocking feet are down more."""
+LIFTED = 0.04
+"""A foot this many leg lengths above the other one is off the floor."""
+MAX_TURN_S = 3.0
+"""A turn slower than this is not a circle (a 1.4 s circle at tempo 0.7, 15 % slow, is 2.3 s)."""
+END_SLACK_RAD = np.radians(60.0)
+"""When the circling stops, a turn this close to 360° counts (the put-down bends the loop)."""
+STALL_S = 1.0
+"""The toe resting near the loop's centre this long ends the circling."""
+GAP_RESET_S = 0.4
+"""A gap in the landmarks longer than this ends the current turn."""
+MAX_SWAP_S = 0.5
+"""A left/right swap lasting longer than this is believed (it is MediaPipe's labelling)."""
+SWAP_RATIO = 0.5
+"""Swap the legs back when the swapped assignment is this much closer to the last frame."""
+PERPENDICULAR_DOT = 0.2
+"""|n·s| below this: the foot is near 90° to the shin and the direction is ill-posed."""
+
+_SHIN_AXIS = np.array([0.0, 0.0, 1.0])
+_KNEE = {side: lm.side_idx(side, "knee") for side in lm.SIDES}
+_ANKLE = {side: lm.side_idx(side, "ankle") for side in lm.SIDES}
+_TOE = {side: lm.side_idx(side, "foot_index") for side in lm.SIDES}
+_LEG_PARTS = ("hip", "knee", "ankle", "heel", "foot_index")
+_LEFT = np.array([lm.side_idx("left", p) for p in _LEG_PARTS])
+_RIGHT = np.array([lm.side_idx("right", p) for p in _LEG_PARTS])
+_TRACKED = np.array([lm.side_idx(s, p) for s in lm.SIDES for p in ("knee", "ankle", "foot_index")])
+
+
+def unswapped(frame: PoseFrame, swap: bool) -> PoseFrame:
+    """The frame with its left and right legs (hip to toe) exchanged when ``swap``."""
+    if not swap:
+        return frame
+    xy, world, vis = frame.xy.copy(), frame.world.copy(), frame.visibility.copy()
+    for a in (xy, world, vis):
+        a[_LEFT], a[_RIGHT] = a[_RIGHT].copy(), a[_LEFT].copy()
+    return PoseFrame(frame.t, xy, world, vis)
+
+
+class LegSwapFixer:
+    """Undoes brief left/right swaps by continuity of the legs in the image."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self._last: PoseFrame | None = None
+        self._swapped_since: float | None = None
+
+    def __call__(self, frame: PoseFrame) -> PoseFrame:
+        swap = self._swapped_since is not None
+        if self._last is not None:
+            keep = _leg_distance(frame, self._last, cross=swap)
+            flip = _leg_distance(frame, self._last, cross=not swap)
+            if flip < SWAP_RATIO * keep:
+                swap = not swap
+                self._swapped_since = frame.t if swap else None
+        if swap and self._swapped_since is not None and frame.t - self._swapped_since > MAX_SWAP_S:
+            swap, self._swapped_since = False, None
+        fixed = unswapped(frame, swap)
+        self._last = fixed
+        return fixed
+
+
+def _leg_distance(frame: PoseFrame, last: PoseFrame, cross: bool) -> float:
+    """Summed image distance of knees, ankles and toes to ``last`` (legs crossed or not)."""
+    now = unswapped(frame, cross).xy[_TRACKED]
+    return float(np.nansum(np.linalg.norm(now - last.xy[_TRACKED], axis=1)))
+
+
+def lifted(frame: PoseFrame, side: str, leg_px: float) -> bool:
+    """Whether this foot's ankle is at least `LIFTED` leg lengths above the other's in the image."""
+    other = "right" if side == "left" else "left"
+    rise = float(frame.xy[_ANKLE[other], 1] - frame.xy[_ANKLE[side], 1])
+    return bool(np.isfinite(leg_px) and leg_px > 0 and rise > LIFTED * leg_px)
+
+
+def metres_per_pixel(frame: PoseFrame) -> float:
+    """World over image length of both legs (hip -> knee -> ankle), in the image plane."""
+    idx = [lm.side_idx(s, p) for s in lm.SIDES for p in ("hip", "knee", "ankle")]
+    w, px = frame.world[idx, :2].astype(float), frame.xy[idx].astype(float)
+    world_len = sum(np.linalg.norm(w[i + 1] - w[i]) for i in (0, 1, 3, 4))
+    image_len = sum(np.linalg.norm(px[i + 1] - px[i]) for i in (0, 1, 3, 4))
+    return float(world_len / image_len) if image_len > 0 else float("nan")
+
+
+def toe_and_shin(frame: PoseFrame, side: str, scale: float) -> tuple[Vec, Vec] | None:
+    """(r, s): toe - ankle in metres and the unit shin vector, camera axes; None if unseen.
+
+    x and y come from the image (times ``scale``, metres per pixel), z from the world
+    landmarks: the image is the precise part, the world only adds depth.
+    """
+
+    def vec(a: int, b: int) -> Vec:
+        d = frame.xy[b].astype(float) - frame.xy[a].astype(float)
+        return np.array([d[0] * scale, d[1] * scale, float(frame.world[b, 2] - frame.world[a, 2])])
+
+    s, r = vec(_KNEE[side], _ANKLE[side]), vec(_ANKLE[side], _TOE[side])
+    if not (np.all(np.isfinite(s)) and np.all(np.isfinite(r))) or np.linalg.norm(s) == 0:
+        return None
+    return r, s / np.linalg.norm(s)
+
+
+def in_shin_frame(r: Vec, s: Vec) -> Vec | None:
+    """r in the shin's own frame (e1, e2, s): e1 the image's x axis made perpendicular to
+    s, e2 = s × e1 (right-handed). None if the shin lies along the image's x axis."""
+    e1 = np.array([1.0, 0.0, 0.0]) - s[0] * s
+    if np.linalg.norm(e1) < 0.2:
+        return None
+    e1 /= np.linalg.norm(e1)
+    e2 = np.cross(s, e1)
+    return np.array([r @ e1, r @ e2, r @ s])
+
+
+def jitter_variance(rs: Vec) -> float:
+    """Per-axis variance of frame-to-frame jitter in (n, 3) consecutive samples.
+
+    From second differences, which a smooth circle barely moves (x[i+1] - 2 x[i] +
+    x[i-1] has 6 times the variance of white jitter).
+    """
+    if len(rs) < 3:
+        return 0.0
+    d2 = rs[2:] - 2 * rs[1:-1] + rs[:-2]
+    return float(np.mean(d2**2)) / 6
+
+
+@dataclass(frozen=True)
+class Step:
+    """The toe's move from one analysed sample to the next, about the foot axis n."""
+
+    t: float
+    angle: float  # radians, + = counterclockwise about n
+    area: float  # swept, foot lengths², same sign
+    radius2: float  # squared offset from the loop centre, foot lengths²
+    noise2: float  # what jitter alone would give radius2, after the smoothing
+    axis_dot: float  # n·s
+    lifted: bool  # the foot was off the floor
+
+
+@dataclass(frozen=True)
+class Circle:
+    """A counted circle: completion time, foot, direction and what it looked like."""
+
+    t: float
+    side: str
+    kind: str  # "cw" / "ccw" as the athlete sees it
+    period_s: float
+    radius: float  # foot lengths
+    axis_dot: float  # mean n·s: how far the foot is from a right angle to the shin
+
+
+class FootLoop:
+    """One foot's toe loop, one sample at a time, with `CENTRE_WINDOW_S` / 2 look-ahead."""
+
+    def __init__(self, side: str) -> None:
+        self.side = side
+        self._half = CENTRE_WINDOW_S / 2
+        self._buf: deque[tuple[float, Vec]] = deque()
+        self._pending: deque[float] = deque()  # times of samples not yet analysed
+        self._steps: deque[Step] = deque()
+        self._prev: tuple[float, float, float] | None = None  # (t, q1, q2) of the last analysed sample
+        self.trace: deque[tuple[float, float, float, float]] = deque(maxlen=1000)
+        """The last analysed samples: (t, q1, q2, n·s), the toe around its loop centre in foot lengths."""
+
+    def update(self, t: float, r: Vec | None, s: Vec | None = None, lifted: bool = True) -> list[Circle]:
+        """Feed the toe vector r, the unit shin s and whether the foot is off the floor
+        (above the other one) at ``t`` (r None: not seen); return finished circles."""
+        out: list[Circle] = []
+        if self._buf and t - self._buf[-1][0] > GAP_RESET_S:
+            out += self.flush()
+        if r is None:
+            return out
+        self._buf.append((t, np.concatenate([r, s, [float(lifted)]])))
+        self._pending.append(t)
+        while self._pending and t - self._pending[0] >= self._half:
+            out += self._analyse(self._pending.popleft())
+        while t - self._buf[0][0] > 2 * self._half + 3 * SMOOTH_S:
+            self._buf.popleft()
+        return out
+
+    def flush(self) -> list[Circle]:
+        """Analyse what is pending with the samples at hand, close the turn and start afresh."""
+        out: list[Circle] = []
+        while self._pending:
+            out += self._analyse(self._pending.popleft())
+        out += self._close()
+        self._buf.clear()
+        self._prev = None
+        return out
+
+    def _analyse(self, tc: float) -> list[Circle]:
+        times = np.array([b[0] for b in self._buf])
+        both = np.array([b[1] for b in self._buf])
+        rs, shin = both[:, :3], both[:, 3:6]
+        lifted = bool(both[np.argmin(np.abs(times - tc)), 6] > 0.5)
+        near = np.abs(times - tc) <= self._half
+        s_mean = shin[near].mean(axis=0)
+        s_mean /= np.linalg.norm(s_mean)
+        centre = rs[near].mean(axis=0)
+        foot = float(np.mean(np.linalg.norm(rs[near], axis=1)))
+        w = np.exp(-0.5 * ((times - tc) / SMOOTH_S) ** 2)
+        here = (w[:, None] * rs).sum(axis=0) / w.sum()
+        noise2 = jitter_variance(rs[near]) * float(np.sum(w**2)) / float(np.sum(w)) ** 2 * 2 / foot**2
+        n = centre / np.linalg.norm(centre)
+        b1 = np.cross(s_mean, n)
+        if np.linalg.norm(b1) < 0.2 or foot <= 0:  # foot along the shin: no plane to turn in
+            self._prev = None
+            return self._close()
+        b1 /= np.linalg.norm(b1)
+        b2 = np.cross(n, b1)
+        q1, q2 = (here - centre) @ b1 / foot, (here - centre) @ b2 / foot
+        radius = float(np.hypot(q1, q2))
+        self.trace.append((tc, q1, q2, float(n @ s_mean)))
+        if radius < MIN_RADIUS:  # too near the centre for its angle to mean anything
+            self._prev = None
+            if self._steps and tc - self._steps[-1].t > STALL_S:
+                return self._close()
+            return []
+        out: list[Circle] = []
+        if self._prev is not None:
+            _, p1, p2 = self._prev
+            angle = float(np.angle(complex(q1, q2) / complex(p1, p2)))
+            self._steps.append(Step(tc, angle, 0.5 * (p1 * q2 - p2 * q1), radius**2, noise2, float(n @ s_mean), lifted))
+            while tc - self._steps[0].t > MAX_TURN_S:
+                self._steps.popleft()
+            if (circle := self._turn(2 * np.pi)) is not None:
+                out.append(circle)
+        self._prev = (tc, q1, q2)
+        return out
+
+    def _turn(self, need: float) -> Circle | None:
+        """The latest turn of at least ``need`` radians that swept a loop, if any.
+
+        The turn is the shortest run of recent steps whose angles add up to ``need`` one
+        way; it must have gone steadily round (`MIN_STEADY`) and swept a loop
+        (`MIN_FILL`, scaled down for a turn short of 360°). A found turn is consumed.
+        """
+        if not self._steps:
+            return None
+        angles = np.array([s.angle for s in reversed(self._steps)])
+        net = np.cumsum(angles)
+        for sense in (1.0, -1.0):
+            reached = np.flatnonzero(sense * net >= need)
+            if not len(reached):
+                continue
+            k = int(reached[0]) + 1
+            steps = list(self._steps)[-k:]
+            area = sum(s.area for s in steps)
+            radius2 = float(np.mean([s.radius2 for s in steps]))
+            if radius2 < MIN_SNR**2 * float(np.mean([s.noise2 for s in steps])):
+                continue  # a loop no bigger than the jitter: a planted foot
+            fill = sense * area / (np.pi * radius2)
+            steady = abs(net[k - 1]) / float(np.sum(np.abs(angles[:k])))
+            lifted = float(np.mean([s.lifted for s in steps]))
+            if fill >= MIN_FILL * need / (2 * np.pi) and steady >= MIN_STEADY and lifted >= MIN_LIFTED:
+                self._steps.clear()
+                axis_dot = float(np.mean([s.axis_dot for s in steps]))
+                about_shin = sense * (1.0 if axis_dot >= 0 else -1.0)
+                t = steps[-1].t
+                period = t - steps[0].t + (steps[1].t - steps[0].t if len(steps) > 1 else 0.0)
+                return Circle(t, self.side, "cw" if about_shin > 0 else "ccw", period, float(np.sqrt(radius2)), axis_dot)
+        return None
+
+    def _close(self) -> list[Circle]:
+        """The circling stopped: a last turn nearly complete still counts."""
+        circle = self._turn(2 * np.pi - END_SLACK_RAD)
+        self._steps.clear()
+        return [circle] if circle is not None else []
+
+
+class AnkleRotationCounter(Counter):
+    """Counts ankle circles per foot and direction (see the module docstring).
+
+    Args:
+        fps: the source's frame rate (only for the interface: everything runs on seconds).
+    """
+
+    name = "ankle_rotations"
+    latency_s = CENTRE_WINDOW_S / 2 + 3 * SMOOTH_S
+
+    def __init__(self, fps: float = 30.0) -> None:
+        self.fps = fps
+        self._swaps = LegSwapFixer()
+        self._leg = LegLength()
+        self._loops = {side: FootLoop(side) for side in lm.SIDES}
+        self._scale: deque[float] = deque(maxlen=61)
+        self._last_t = -np.inf
+        self._circles: list[Circle] = []
+        self._reps: list[Rep] = []
+        self._frames = 0
+        self._visibility: list[float] = []
+
+    def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
+        self._frames += 1
+        if frame is None:
+            return self._emit([c for loop in self._loops.values() for c in loop.update(t, None, None)])
+        if t - self._last_t > GAP_RESET_S:
+            self._swaps.reset()
+        self._last_t = t
+        frame = self._swaps(frame)
+        self._visibility.append(foot_visibility(frame))
+        mpp = metres_per_pixel(frame)
+        if np.isfinite(mpp) and mpp > 0:
+            self._scale.append(mpp)
+        if not self._scale:
+            return []
+        scale = float(np.median(self._scale))
+        leg = self._leg.update(frame)
+        lifts = {side: lifted(frame, side, leg) for side in lm.SIDES}
+        circles = []
+        for side, loop in self._loops.items():
+            vectors = toe_and_shin(frame, side, scale)
+            local = None if vectors is None else in_shin_frame(*vectors)
+            circles += loop.update(t, local, _SHIN_AXIS, lifted=lifts[side])
+        return self._emit(circles)
+
+    def finish(self) -> list[Rep]:
+        return self._emit([c for loop in self._loops.values() for c in loop.flush()])
+
+    def _emit(self, circles: list[Circle]) -> list[Rep]:
+        circles.sort(key=lambda c: c.t)
+        self._circles += circles
+        reps = [Rep(c.t, side=c.side, kind=c.kind) for c in circles]
+        self._reps += reps
+        return reps
+
+    @property
+    def confidence(self) -> float:
+        """Share of frames with a person, times how surely their feet were seen."""
+        if not self._frames or not self._visibility:
+            return 0.0
+        seen = len(self._visibility) / self._frames
+        return float(seen * np.clip(np.mean(self._visibility) / 0.7, 0.0, 1.0))
+
+    def result(self) -> ExerciseResult:
+        confidence = self.confidence
+        warnings = []
+        if confidence < 0.5:
+            warnings.append(
+                f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off"
+            )
+        if any(abs(c.axis_dot) < PERPENDICULAR_DOT for c in self._circles):
+            warnings.append(
+                f"{self.name}: the foot was held near a right angle to the shin, so clockwise and"
+                " counterclockwise are hard to tell apart; the directions may be off"
+            )
+        details = {f"{s}_{k}": sum(c.side == s and c.kind == k for c in self._circles) for s in lm.SIDES for k in ("cw", "ccw")}
+        metrics = {}
+        if self._circles:
+            metrics["mean_period_s"] = float(np.mean([c.period_s for c in self._circles]))
+            metrics["mean_radius_foot"] = float(np.mean([c.radius for c in self._circles]))
+        reps = tuple(sorted(self._reps, key=lambda r: r.t))
+        return ExerciseResult(self.name, reps, details, confidence=confidence, warnings=tuple(warnings), metrics=metrics)
