@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import math
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -150,6 +152,102 @@ def test_crop_to_frame_is_exact() -> None:
     frame_px = crop_to_frame(crop_px / np.array([340, 520], np.float32), box)
     np.testing.assert_allclose(frame_px, crop_px + [900, 40], atol=1e-3)
     assert frame_px.dtype == np.float32
+
+
+# --- the estimator's search and ROI, with a fake model -------------------------------------
+
+
+class FakeLandmarker:
+    """Stands in for MediaPipe: the "person" is the white rectangle in the image, and like the
+    real detector it sees them only if they are at least 0.26 of the image's long side."""
+
+    def __init__(self) -> None:
+        self.ms: list[int] = []
+        self.images = 0
+        self.closed = False
+
+    def detect_for_video(self, image: Any, ms: int) -> SimpleNamespace:
+        self.ms.append(ms)
+        return self.detect(image)
+
+    def detect(self, image: Any) -> SimpleNamespace:
+        self.images += 1
+        rgb = image.numpy_view()
+        h, w = rgb.shape[:2]
+        ys, xs = np.nonzero(rgb[:, :, 0] > 200)
+        if len(ys) == 0 or np.ptp(ys) + 1 < 0.26 * max(w, h):
+            return SimpleNamespace(pose_landmarks=[], pose_world_landmarks=[])
+        x0, x1, y0, y1 = xs.min(), xs.max() + 1, ys.min(), ys.max() + 1
+        points = [SimpleNamespace(x=(x0 + (x1 - x0) * (k % 3) / 2) / w, y=(y0 + (y1 - y0) * k / 32) / h, z=0.0, visibility=0.9)
+                  for k in range(lm.COUNT)]  # fmt: skip
+        return SimpleNamespace(pose_landmarks=[points], pose_world_landmarks=[points])
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.fixture
+def fakes(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[FakeLandmarker]]:
+    """Every landmarker the estimator makes, by running mode."""
+    from vision.pose import PoseEstimator
+
+    made: dict[str, list[FakeLandmarker]] = {"video": [], "image": []}
+
+    def create(self: PoseEstimator, video: bool) -> FakeLandmarker:
+        made["video" if video else "image"].append(FakeLandmarker())
+        return made["video" if video else "image"][-1]
+
+    monkeypatch.setattr(PoseEstimator, "_create", create)
+    return made
+
+
+def frame_with_person(x: int, y: int, w: int, h: int, size: tuple[int, int] = (1920, 1080)) -> np.ndarray:
+    frame = np.zeros((size[1], size[0], 3), np.uint8)
+    frame[y : y + h, x : x + w] = 255
+    return frame
+
+
+def test_a_large_athlete_uses_the_full_frame_only(fakes: dict[str, list[FakeLandmarker]]) -> None:
+    from vision.pose import PoseEstimator
+
+    with PoseEstimator(model="fake") as pose:
+        for i in range(30):
+            assert pose.process(frame_with_person(800, 100, 200, 700), i / 30) is not None
+    assert len(fakes["video"]) == 1 and fakes["image"] == []  # no ROI tracker, no search
+    assert fakes["video"][0].closed
+
+
+def test_nobody_there_searches_only_every_half_second(fakes: dict[str, list[FakeLandmarker]]) -> None:
+    from vision.pose import PoseEstimator
+
+    with PoseEstimator(model="fake") as pose:
+        for i in range(60):
+            assert pose.process(frame_with_person(0, 0, 0, 0), i / 30) is None
+    tiles_per_round = sum(len(tile_boxes((1920, 1080), z)) for z in TILE_ZOOMS)
+    assert fakes["image"][0].images == 4 * tiles_per_round  # rounds at 0, 0.5, 1 and 1.5 s
+    assert fakes["video"][0].images == 60
+
+
+def test_a_small_walking_athlete_is_found_followed_and_mapped_back(fakes: dict[str, list[FakeLandmarker]]) -> None:
+    """17 % of the frame's height: only the fine tiles see them; then the ROI follows them across."""
+    from vision.pose import PoseEstimator
+
+    found = 0
+    with PoseEstimator(model="fake") as pose:
+        for i in range(90):
+            x = 500 + 8 * i
+            result = pose.process(frame_with_person(x, 300, 60, 180), i / 30)
+            if result is None:
+                continue
+            found += 1
+            np.testing.assert_allclose(result.xy.min(axis=0), [x, 300], atol=0.01)
+            np.testing.assert_allclose(result.xy.max(axis=0), [x + 60, 480], atol=0.01)
+    assert found >= 88  # the coarse tiles miss them in frame 0, the fine ones find them in frame 1
+    full, in_roi = fakes["video"]
+    assert full.images == 2  # the full frame is not run while the ROI holds the athlete
+    assert in_roi.images > 90  # every frame, plus a blank frame each time the ROI moved
+    for fake in fakes["video"]:
+        assert np.all(np.diff(fake.ms) > 0)  # VIDEO mode: strictly increasing, per landmarker
 
 
 # --- the real model ---------------------------------------------------------------------------
