@@ -47,7 +47,7 @@ above `SMALL_FRACTION`, so an athlete near the limit does not flip to and fro.""
 
 SEARCH_EVERY_S = 0.5
 """Search the tiles at most this often while nobody, or only someone small, is tracked:
-a 1080p clip with nobody in it then costs ~1.4-2.3x the full frame alone (measured)."""
+a 1080p clip with nobody in it then costs ~1.4-2.4x the full frame alone (measured)."""
 
 TILE_ZOOMS = (1.75, 3.0)
 """Zoom of the search tiles over the full frame, one level a frame until someone is found:
