@@ -32,7 +32,8 @@ difference ``d = P - Q`` gives:
 
 A stance is the median of these over the ground phase (`STANCE_S` of frames with both
 feet down, `MARGIN_S` away from the flight). A flight is a rep when it is high enough
-for the legs to swap (`MIN_RISE`), both stances are split (`SPLIT_MIN`) and planted
+for the legs to swap (`MIN_RISE`), both stances are split (`SPLIT_MIN`, one of them
+`SPLIT_CLEAR`) and planted
 (`MAX_WOBBLE`; a running or bounding leg swings through), the hips stayed in place
 (`MAX_TRAVEL`), and ``side`` changed by at least `SIDE_CHANGE`: the front foot moved to
 the other side of the body. The sign of that change names the landing's forward
@@ -61,12 +62,21 @@ from vision.counters.signals import LegLength, Peak, PeakDetector
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
 
-SPLIT_MIN = 0.12
+SPLIT_MIN = 0.05
 """Front-to-back distance of the feet, leg lengths, that makes a split stance. MediaPipe
-flattens depth: a 0.7 m lunge seen from the front reads ~0.25; feet side by side ~0.03."""
-SIDE_CHANGE = 0.15
+flattens depth: a 0.7 m lunge seen from the front reads ~0.25, from 20° off the front
+sometimes 0.06–0.2; feet side by side ~0.03 (and see `AGREE`)."""
+AGREE = 0.8
+"""Share of a stance's frames that must see the front foot on the same side of the rear
+one for ``side`` to count as evidence. Feet side by side give ~half (which one is "in
+front" is noise); so do frames where MediaPipe, swapping the legs, stacks both feet in
+one place (seen 20° off the front)."""
+SPLIT_CLEAR = 0.2
+"""At least one of a jump's two stances must be split this clearly (leg lengths): MediaPipe
+may flatten one forward foot's lunge, never both (seen: 0.06–0.2 against 0.5)."""
+SIDE_CHANGE = 0.2
 """Change of the front foot's lateral offset, leg lengths, that makes a leg swap (feet
-18 cm apart give ~0.4)."""
+18 cm apart give ~0.4; MediaPipe ~0.3–0.55)."""
 BOTH_DOWN = 0.35
 """Feet whose lowest points differ by less than this in world height (leg lengths) are
 both on the floor. Loose: MediaPipe puts a split stance's rear foot up to ~0.25 high."""
@@ -75,7 +85,8 @@ GROUND_FRAC = 0.5
 Half-way, because the two stances of a jump may stand at different image heights (the
 forward foot is the lower one in the image, and it changes)."""
 STANCE_S = 0.3
-"""How much of each ground phase, next to the flight, makes its stance."""
+"""How much of the ground phase after a landing makes the landing stance (then the rep is
+decided); the takeoff stance is the whole ground phase before, up to twice as long."""
 MARGIN_S = 0.1
 """Frames this close to the half-rise crossings are left out (the legs still scissor)."""
 MAX_WOBBLE = 0.4
@@ -132,10 +143,16 @@ class Stance:
     left_vote: float  # share of frames where the *labelled* left foot is in front
     frames: int
     wobble: float = 0.0  # interquartile range of the front-to-back distance
+    agree: float = 0.0  # share of frames that put the front foot on the median's side
     hip_x: float = np.nan  # where the hips were across the image
 
     def is_split(self) -> bool:
+        """Feet planted one in front of the other."""
         return self.frames >= MIN_STANCE_FRAMES and self.split >= SPLIT_MIN and self.wobble <= MAX_WOBBLE
+
+    def sided(self) -> bool:
+        """The frames agree on which side of the rear foot the front one is."""
+        return self.agree >= AGREE
 
 
 @dataclass
@@ -295,7 +312,7 @@ class SplitJumpCounter(Counter):
             if not self._landing_seen(flight, nxt, now) and not final:
                 break
             self._pending.pop(0)
-            start = max(flight.takeoff - MARGIN_S - STANCE_S, self._last_landing)
+            start = max(flight.takeoff - MARGIN_S - 2 * STANCE_S, self._last_landing + MARGIN_S)
             before = self._stance(start, flight.takeoff - MARGIN_S)
             landing = flight.landing if flight.landing is not None else flight.t + MAX_FLANK_S / 2
             end = min(landing + MARGIN_S + STANCE_S, flight.end if flight.end is not None else np.inf)
@@ -329,13 +346,15 @@ class SplitJumpCounter(Counter):
         lateral = np.array([-axis[1], axis[0]])  # up × facing in the (x, z) plane: the athlete's left
         d = np.array([p.d for p in pairs])
         ahead, across = d @ axis, d @ lateral
+        side = np.sign(ahead) * across
         return Stance(
             split=float(np.median(np.abs(ahead))),
-            side=float(np.median(np.sign(ahead) * across)),
+            side=float(np.median(side)),
             left_vote=float(np.mean(ahead > 0)),
             frames=len(pairs),
             wobble=float(np.subtract(*np.percentile(np.abs(ahead), [75, 25]))),
             hip_x=float(np.median([p.hip_x for p in pairs])),
+            agree=float(max(np.mean(side > 0), np.mean(side < 0))),
         )
 
     def _judge(self, t: float, before: Stance, after: Stance) -> Rep | None:
@@ -343,26 +362,35 @@ class SplitJumpCounter(Counter):
         if before.frames < MIN_STANCE_FRAMES or after.frames < MIN_STANCE_FRAMES:
             self._unclear += 1
             return None
-        if not (before.is_split() and after.is_split()):
+        if not (before.is_split() and after.is_split()) or max(before.split, after.split) < SPLIT_CLEAR:
             if max(before.split, after.split) >= SPLIT_MIN and min(before.split, after.split) >= SPLIT_MIN / 2:
                 self._unclear += 1  # in between: a shallow split or a staggered hop
             return None
         if abs(after.hip_x - before.hip_x) > MAX_TRAVEL:
             return None  # a bound or a running stride: split jumps stay in place
-        change = after.side - before.side
-        strength = min(before.split, after.split) / (2 * SPLIT_MIN)
-        if abs(change) >= SIDE_CHANGE:
-            self._evidence.append(float(np.clip(min(strength, abs(change) / (2 * SIDE_CHANGE)), 0.0, 1.0)))
-            return Rep(t, None, "left_forward" if change > 0 else "right_forward")
-        if max(abs(before.side), abs(after.side)) >= SIDE_CHANGE:
-            return None  # the same foot, well to one side, is in front after the jump
+        if before.sided() and after.sided():
+            change = after.side - before.side
+            if abs(change) >= SIDE_CHANGE:
+                strength = min(before.split / (2 * SPLIT_MIN), abs(change) / (2 * SIDE_CHANGE))
+                self._evidence.append(float(np.clip(strength, 0.0, 1.0)))
+                return Rep(
+                    t,
+                    None,
+                    "left_forward" if change > 0 else "right_forward",
+                )
+            if max(abs(before.side), abs(after.side)) >= SIDE_CHANGE:
+                return None  # the same foot, well to one side, is in front after the jump
+        # No lateral evidence in a stance (feet in line, or the model lost which side each
+        # foot is on): the labels decide, if each stance's frames agree on them.
         votes = (before.left_vote, after.left_vote)
-        decisive = all(v >= LABEL_MAJORITY or v <= 1 - LABEL_MAJORITY for v in votes)
-        if decisive and (votes[0] > 0.5) != (votes[1] > 0.5):
-            self._by_labels += 1
-            self._evidence.append(0.5)
-            return Rep(t, None, "left_forward" if votes[1] > 0.5 else "right_forward")
-        return None
+        if not all(v >= LABEL_MAJORITY or v <= 1 - LABEL_MAJORITY for v in votes):
+            self._unclear += 1
+            return None
+        if (votes[0] > 0.5) == (votes[1] > 0.5):
+            return None
+        self._by_labels += 1
+        self._evidence.append(0.5)
+        return Rep(t, None, "left_forward" if votes[1] > 0.5 else "right_forward")
 
     def facing(self) -> npt.NDArray[np.float64] | None:
         """The athlete's recent facing as a unit (x, z) vector in world axes, or None."""
