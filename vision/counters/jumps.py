@@ -2,11 +2,10 @@
 
 Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
 
-- a **flight**: the lower foot rises and falls by at least `FLIGHT_THRESHOLD` within a
-  ballistic time (`PeakDetector` with ``max_flank_s``). Walking, running in place and
-  knee lifts always keep one foot down, a calf raise keeps the toes down, so none of
-  them makes a flight. At the flight's top we look at both feet: level (a two-foot
-  jump), or one held well above the other (a single-leg hop, landing on the lower);
+- a **flight** (`vision.counters.flights`): both feet leave the floor and the body
+  rises. At its top we look at both feet in 3D: level (a two-foot jump; unless the feet
+  were taking turns just around it, as in running), or one held above the other for a
+  while (a single-leg hop, landing on the lower), or a landing on the other foot (a bound);
 - a **step** (alternate-foot rope skipping): the feet take turns, so their difference
   swings from one side to the other by at least `STEP_THRESHOLD`. Only counted while
   the athlete stays in place, which walking and running do not.
@@ -20,23 +19,16 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.counters.base import Counter
-from vision.counters.feet import FeetSample, FeetTracker, foot_visibility
+from vision.counters.feet import FeetTracker
+from vision.counters.flights import MAX_FLANK_S, Flights
 from vision.counters.signals import Peak, PeakDetector
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
 
-FLIGHT_THRESHOLD = 0.05
-"""Rise and fall of the lower foot, in leg lengths, that make a flight (~4 cm)."""
-MAX_FLANK_S = 0.45
-"""Longest rise or fall of a flight: a 50 cm tuck jump takes 0.32 s each way."""
-MIN_INTERVAL_S = 0.18
-"""No two flights closer than this: nobody jumps more than ~5 times a second."""
 LEVEL_FEET = 0.18
 """Feet within this many leg lengths of each other in height (in 3D) are level: a two-foot jump."""
 STRIDE_SPREAD = 0.25
 """Feet this far apart in height just before or after a level flight: a running stride."""
-HIP_SHARE = 0.4
-"""The hips must rise by this share of the feet's rise: a jump lifts the body."""
 HELD_S = 0.5
 """A single-leg hop: the free foot stays above the hopping one for this long before take-off."""
 STEP_THRESHOLD = 0.2
@@ -45,8 +37,6 @@ STEPS_PERSIST_S = 1.0
 """After an alternate-foot step, flights are part of the stepping for this long."""
 IN_PLACE_SPEED = 0.5
 """Hip speed across the image, leg lengths per second, above which the athlete travels."""
-GAP_RESET_S = 0.3
-"""A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
 
 
 @dataclass(frozen=True)
@@ -69,38 +59,28 @@ class JumpEvents:
     """
 
     def __init__(self, fps: float, steps: bool = False) -> None:
-        self.feet = FeetTracker(fps)
-        self._flights = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
+        self.flights = Flights(fps)
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
-        self._last_t = -np.inf
         self._last_step_t = -np.inf
-        self.frames = 0
-        self._seen = 0
-        self._visibility_sum = 0.0
+
+    @property
+    def feet(self) -> FeetTracker:
+        return self.flights.feet
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Event]:
         """Feed a frame; return the events confirmed by it."""
-        self.frames += 1
-        if frame is None:
-            return []
-        self._seen += 1
-        self._visibility_sum += foot_visibility(frame)
-        if t - self._last_t > GAP_RESET_S:
-            self.feet.reset()
-            self._flights.reset()
-            for d in self._steps.values():
-                d.reset()
-        self._last_t = t
-        sample = self.feet.update(frame)
+        sample, flight = self.flights.update(t, frame)
         if sample is None:
             return []
+        if len(self.feet.history) == 1:  # the first sample after a gap: steps start afresh too
+            for detector in self._steps.values():
+                detector.reset()
         events = []
         for side, detector in self._steps.items():
             lifted = sample.height(side) - sample.height(_other(side))
             if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
                 events.append(Event(step.t, _other(side), "alternate_foot"))
                 self._last_step_t = step.t
-        flight = self._flights.update(t, sample.low)
         # While the feet take turns, the brief moments with both feet up are those steps.
         if flight is not None and flight.t - self._last_step_t > STEPS_PERSIST_S:
             if (event := self._flight_event(flight)) is not None:
@@ -110,14 +90,10 @@ class JumpEvents:
     def _flight_event(self, flight: Peak) -> Event | None:
         """Two-foot or single-leg, from the feet's heights in 3D at the top of the flight.
 
-        None when the body did not rise with the foot (a jittery foot landmark, not a
-        jump) or when the feet were taking turns around it (running, high knees).
+        None when the feet were taking turns around it (running, high knees).
         """
         top = self.feet.at(flight.t)
         window = self.feet.between(flight.t - MAX_FLANK_S, flight.t + MAX_FLANK_S)
-        hip_rise = top.hip_y - min(s.hip_y for s in window if s.t <= flight.t)
-        if hip_rise < HIP_SHARE * flight.rise:
-            return None
         if abs(top.spread) <= LEVEL_FEET:
             if max(abs(s.spread) for s in window) > STRIDE_SPREAD:
                 return None
@@ -135,15 +111,6 @@ class JumpEvents:
             return False
         speed = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
         return speed < IN_PLACE_SPEED
-
-    @property
-    def confidence(self) -> float:
-        """Share of frames with a person, times how surely their feet were seen."""
-        if not self._seen:
-            return 0.0
-        mean_visibility = self._visibility_sum / self._seen
-        return float(self._seen / self.frames * np.clip(mean_visibility / 0.7, 0.0, 1.0))
-
 
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"
@@ -189,7 +156,7 @@ class JumpCounter(Counter):
         return []
 
     def result(self) -> ExerciseResult:
-        confidence = self._events.confidence
+        confidence = self._events.flights.confidence
         warnings: tuple[str, ...] = ()
         if confidence < 0.5:
             warnings = (f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",)

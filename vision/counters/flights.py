@@ -1,0 +1,75 @@
+"""Flights: the moments both feet leave the floor, shared by every jump-like counter.
+
+The lower foot's height (`FeetSample.low`, in leg lengths) rises and falls by at least
+`FLIGHT_THRESHOLD` within a ballistic time (`PeakDetector` with ``max_flank_s``), and
+the hips rise along. Walking, running in place and knee lifts always keep one foot
+down and a calf raise keeps the toes down, so none of them makes a flight; a jittery
+foot landmark does not lift the hips, so it makes none either. What a flight *was*
+(two-foot, single-leg, a leg swap) is for each counter to judge from the feet around it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from vision.counters.feet import FeetSample, FeetTracker, foot_visibility
+from vision.counters.signals import Peak, PeakDetector
+from vision.series import PoseFrame
+
+FLIGHT_THRESHOLD = 0.05
+"""Rise and fall of the lower foot, in leg lengths, that make a flight (~4 cm)."""
+MAX_FLANK_S = 0.45
+"""Longest rise or fall of a flight: a 50 cm tuck jump takes 0.32 s each way."""
+MIN_INTERVAL_S = 0.18
+"""No two flights closer than this: nobody jumps more than ~5 times a second."""
+HIP_SHARE = 0.4
+"""The hips must rise by this share of the feet's rise: a jump lifts the body."""
+GAP_RESET_S = 0.3
+"""A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
+
+
+class Flights:
+    """Finds flights in a stream of pose frames and keeps the feet's recent history.
+
+    Args:
+        fps: the source's frame rate (for the feet's smoothing filter).
+    """
+
+    def __init__(self, fps: float) -> None:
+        self.feet = FeetTracker(fps)
+        self._peaks = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
+        self._last_t = -np.inf
+        self.frames = 0
+        self._seen = 0
+        self._visibility_sum = 0.0
+
+    def update(self, t: float, frame: PoseFrame | None) -> tuple[FeetSample | None, Peak | None]:
+        """Feed a frame; return its feet sample (None without one) and a flight it confirmed."""
+        self.frames += 1
+        if frame is None:
+            return None, None
+        self._seen += 1
+        self._visibility_sum += foot_visibility(frame)
+        if t - self._last_t > GAP_RESET_S:
+            self.reset()
+        self._last_t = t
+        sample = self.feet.update(frame)
+        if sample is None or (peak := self._peaks.update(t, sample.low)) is None:
+            return sample, None
+        window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
+        if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
+            return sample, None  # a foot landmark jumped, the body did not
+        return sample, peak
+
+    def reset(self) -> None:
+        """Forget the feet and any half-seen flight (after a gap in the landmarks)."""
+        self.feet.reset()
+        self._peaks.reset()
+
+    @property
+    def confidence(self) -> float:
+        """Share of frames with a person, times how surely their feet were seen."""
+        if not self._seen:
+            return 0.0
+        mean_visibility = self._visibility_sum / self._seen
+        return float(self._seen / self.frames * np.clip(mean_visibility / 0.7, 0.0, 1.0))
