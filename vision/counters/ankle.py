@@ -78,7 +78,7 @@ LIFTED = 0.04
 """A foot this many leg lengths above the other one is off the floor."""
 MAX_TURN_S = 3.0
 """A turn slower than this is not a circle (a 1.4 s circle at tempo 0.7, 15 % slow, is 2.3 s)."""
-END_SLACK_RAD = np.radians(60.0)
+END_SLACK_RAD = np.radians(90.0)
 """When the circling stops, a turn this close to 360° counts (the put-down bends the loop)."""
 STALL_S = 1.0
 """The toe resting near the loop's centre this long ends the circling."""
@@ -270,7 +270,8 @@ class FootLoop:
         near = np.abs(times - tc) <= self._half
         s_mean = shin[near].mean(axis=0)
         s_mean /= np.linalg.norm(s_mean)
-        centre = rs[near].mean(axis=0)
+        low, high = np.percentile(rs[near], [10, 90], axis=0)
+        centre = 0.5 * (low + high)  # a mean would lean to where the toe dwells (the holds)
         foot = float(np.mean(np.linalg.norm(rs[near], axis=1)))
         w = np.exp(-0.5 * ((times - tc) / SMOOTH_S) ** 2)
         here = (w[:, None] * rs).sum(axis=0) / w.sum()

@@ -1,0 +1,189 @@
+"""Ankle rotations on landmark series: the synthetic athlete (exact labels) and real clips.
+
+Supported in fast mode (the synthetic athlete's exact landmarks): either foot, either
+direction, from the front, 40° either side and the side; tempo 0.7-1.4, circle size
+0.7-1.3, foot jitter up to ~1.9 px on a 36 px foot (``sigma_px`` 0.75 x 2.5) and 1.25 cm
+of depth, 2 % of frames lost in gaps of up to 4 frames, a few leg swaps of up to 5 frames.
+Look-alikes (standing, shifting weight, calf raises, walking) count nothing.
+
+Not yet supported (measured, see the xfail tests): circles seen through MediaPipe on a
+whole-body 640x480 view, where the model shows almost none of the toe's loop in depth,
+and the real clip's loose whole-leg circles.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vision.counters.ankle import AnkleRotationCounter, FootLoop
+from vision.counters.base import count
+from vision.result import ExerciseResult
+from vision.series import LandmarkSeries
+from vision.synth import noise
+from vision.synth.camera import Camera
+from vision.synth.fast import simulate
+from vision.synth.motions import MotionSpec
+
+VIEWS = [("front", None), ("oblique", 40.0), ("oblique", -40.0), ("side", None)]
+CACHE = Path("/work/cache")
+
+
+def counted(series: LandmarkSeries) -> ExerciseResult:
+    return count(AnkleRotationCounter(series.fps), series)
+
+
+def nonzero(details: dict[str, int]) -> dict[str, int]:
+    return {k: v for k, v in details.items() if v}
+
+
+@pytest.mark.parametrize("view,angle", VIEWS)
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize("direction", ["cw", "ccw"])
+def test_every_foot_direction_and_view_exact(view: str, angle: float | None, side: str, direction: str) -> None:
+    series, labels = simulate(MotionSpec("ankle_rotations", reps=4, side=side, direction=direction, seed=2), Camera.view(view, angle))
+    truth = labels.exercises[0]
+    result = counted(series)
+    assert truth.details[f"{side}_{direction}"] == 4
+    assert result.details == truth.details
+    assert all(r.side == side and r.kind == direction for r in result.reps)
+    assert result.confidence > 0.9 and not result.warnings
+    assert 1.0 < result.metrics["mean_period_s"] < 2.0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tempo=st.floats(0.7, 1.4),
+    amplitude=st.floats(0.7, 1.3),
+    view=st.sampled_from(VIEWS),
+    side=st.sampled_from(["left", "right"]),
+    direction=st.sampled_from(["cw", "ccw"]),
+    seed=st.integers(0, 1000),
+)
+def test_tempo_and_size_with_mediapipe_trouble(
+    tempo: float, amplitude: float, view: tuple[str, float | None], side: str, direction: str, seed: int
+) -> None:
+    spec = MotionSpec("ankle_rotations", reps=4, side=side, direction=direction, tempo=tempo, amplitude=amplitude, seed=seed)
+    series, labels = simulate(spec, Camera.view(*view))
+    rng = np.random.default_rng(seed)
+    series = noise.jitter(series, rng, sigma_px=0.75, sigma_m=0.005)
+    series = noise.swap_legs(series, rng, n=2, max_len=5)
+    series = noise.dropout(series, rng, rate=0.02, max_gap=4)
+    assert counted(series).details == labels.exercises[0].details
+
+
+@pytest.mark.parametrize("view,angle", VIEWS)
+def test_short_swaps_and_gaps_change_nothing(view: str, angle: float | None) -> None:
+    series, labels = simulate(MotionSpec("ankle_rotations", reps=4, side="left", direction="ccw", seed=5), Camera.view(view, angle))
+    rng = np.random.default_rng(1)
+    series = noise.dropout(noise.swap_legs(series, rng, n=3, max_len=5), rng, rate=0.03, max_gap=4)
+    assert counted(series).details == labels.exercises[0].details
+
+
+@pytest.mark.parametrize("exercise", ["standing", "weight_shift", "heel_raise", "walking"])
+@pytest.mark.parametrize("view,angle", [("front", None), ("oblique", 40.0), ("side", None)])
+def test_look_alikes_count_nothing(exercise: str, view: str, angle: float | None) -> None:
+    series, _ = simulate(MotionSpec(exercise, reps=6, seed=4), Camera.view(view, angle))
+    noisy = noise.jitter(series, np.random.default_rng(0), sigma_px=0.75, sigma_m=0.005)
+    assert counted(series).count == 0
+    assert counted(noisy).count == 0
+
+
+def test_planted_foot_counts_nothing_under_jitter() -> None:
+    series, _ = simulate(MotionSpec("ankle_rotations", reps=5, side="right", direction="cw", seed=6), Camera.view("front"))
+    for seed in range(3):
+        noisy = noise.jitter(series, np.random.default_rng(seed), sigma_px=0.75, sigma_m=0.005)
+        details = counted(noisy).details
+        assert details["left_cw"] == details["left_ccw"] == 0
+
+
+def test_streaming_equals_offline_and_latency_is_bounded() -> None:
+    series, _ = simulate(MotionSpec("ankle_rotations", reps=3, side="left", direction="cw", seed=7), Camera.view("oblique"))
+    offline = counted(series)
+    live = AnkleRotationCounter(series.fps)
+    reps = []
+    for i in range(len(series)):
+        for rep in live.update(float(series.t[i]), series.frame(i)):
+            assert series.t[i] - rep.t <= live.latency_s + 0.05  # reported within its look-ahead
+            reps.append(rep)
+    reps += live.finish()
+    assert tuple(reps) == offline.reps == live.result().reps
+    assert live.result().details == offline.details
+
+
+def test_long_gap_ends_the_turn_without_inventing_one() -> None:
+    series, labels = simulate(MotionSpec("ankle_rotations", reps=4, side="right", direction="ccw", seed=8), Camera.view("front"))
+    xy, world, vis = series.xy.copy(), series.world.copy(), series.visibility.copy()
+    mid = len(series) // 2
+    xy[mid : mid + 30], world[mid : mid + 30], vis[mid : mid + 30] = np.nan, np.nan, 0.0
+    gapped = LandmarkSeries(series.t, xy, world, vis, series.resolution_wh, series.fps)
+    result = counted(gapped)
+    assert result.details["right_ccw"] in (2, 3)  # the circle cut by a 1 s gap is lost, not doubled
+    assert result.details["right_cw"] == 0
+    assert result.confidence < counted(series).confidence
+
+
+def test_invisible_feet_lower_confidence_and_warn() -> None:
+    series, _ = simulate(MotionSpec("ankle_rotations", reps=2, seed=9), Camera.view("front"))
+    dim = LandmarkSeries(series.t, series.xy, series.world, series.visibility * 0.3, series.resolution_wh, series.fps)
+    result = counted(dim)
+    assert result.confidence < 0.5
+    assert any("not seen clearly" in w for w in result.warnings)
+
+
+def test_a_line_is_not_a_circle() -> None:
+    """A toe rocking up and down along one line (ankle rocks) sweeps no loop."""
+    loop = FootLoop("left")
+    t = np.arange(0, 8, 1 / 30)
+    circles = []
+    for ti in t:
+        r = np.array([0.0, 0.1 + 0.04 * np.cos(2 * np.pi * ti / 1.4), 0.12 + 0.04 * np.cos(2 * np.pi * ti / 1.4)])
+        circles += loop.update(float(ti), r, np.array([0.0, 0.0, 1.0]))
+    circles += loop.flush()
+    assert circles == []
+
+
+def _real_series(stem: str, shared_clips: Path) -> LandmarkSeries:
+    """The cached pose series of a shared clip, else MediaPipe run on the clip (slow)."""
+    cached = CACHE / f"{stem}.npz"
+    if cached.exists():
+        return LandmarkSeries.load(cached)
+    from vision.analyze import run_pose
+
+    return run_pose(shared_clips / f"{stem}.mp4").series
+
+
+@pytest.mark.slow
+def test_real_ankle_rocks_count_nothing(shared_clips: Path) -> None:
+    labels = json.loads((shared_clips / "labels.json").read_text())["anklerocks-legsonly_ndnam_1.mp4"]
+    assert counted(_real_series("anklerocks-legsonly_ndnam_1", shared_clips)).count == labels["count"] == 0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="loose whole-leg circles: MediaPipe's toe loop about the shin is too small and ragged", strict=False)
+def test_real_ankle_circles(shared_clips: Path) -> None:
+    labels = json.loads((shared_clips / "labels.json").read_text())["anklecircles_ndnam_1.mp4"]
+    result = counted(_real_series("anklecircles_ndnam_1", shared_clips))
+    assert abs(result.count - labels["count"]) <= labels["tolerance"]
+    assert result.details["right_cw"] >= labels["count"] - labels["tolerance"]
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="at 640x480 whole-body MediaPipe shows almost none of the toe's loop in depth", strict=False)
+@pytest.mark.parametrize("view,side,direction", [("front", "right", "cw"), ("side", "left", "ccw")])
+def test_rendered_circles_through_mediapipe(tmp_path: Path, view: str, side: str, direction: str) -> None:
+    os.environ.setdefault("MUJOCO_GL", "egl")
+    from vision.analyze import run_pose
+    from vision.synth.clip import ClipSpec, render_clip
+
+    clip = tmp_path / "circles.mp4"
+    spec = ClipSpec(MotionSpec("ankle_rotations", reps=3, side=side, direction=direction, seed=1), view=view)
+    labels = render_clip(spec, clip, npz=False)
+    result = counted(run_pose(clip).series)
+    assert result.details == labels.exercises[0].details
