@@ -30,16 +30,18 @@ difference ``d = P - Q`` gives:
   ``side`` is about ``+w`` with the left foot in front and ``-w`` with the right (``w``
   the feet's lateral distance), plus a constant offset when the facing is a little off.
 
-A stance is the median of these over the ground phase (`STANCE_S` of frames with both
-feet down, `MARGIN_S` away from the flight). A flight is a rep when it is high enough
-for the legs to swap (`MIN_RISE`), both stances are split (`SPLIT_MIN`, one of them
-`SPLIT_CLEAR`) and planted
-(`MAX_WOBBLE`; a running or bounding leg swings through), the hips stayed in place
+A stance is the median of these over a ground phase: the landing's first `STANCE_S`,
+or the whole phase before a takeoff (both `MARGIN_S` away from the half-rise crossings),
+from frames with both feet down. A flight is a rep when it is high enough for the legs to
+swap (`MIN_RISE`), both stances are split (`SPLIT_MIN`, one of them `SPLIT_CLEAR`) and
+planted (`MAX_WOBBLE`: a running or bounding leg swings through), the hips stayed in place
 (`MAX_TRAVEL`), and ``side`` changed by at least `SIDE_CHANGE`: the front foot moved to
-the other side of the body. The sign of that change names the landing's forward
-foot (a constant offset cancels in the difference). Only when the feet stand in line
-(``|side|`` small in both stances: no lateral evidence) do the labels decide, by a
-clear majority of the frames in each stance.
+the other side of the body. The sign of that change names the landing's forward foot (a
+constant offset cancels in the difference). Where a stance has no lateral evidence (its
+frames disagree on ``side``, `AGREE`: feet in line, or MediaPipe stacking both feet in
+one place, as it does 20° off the front while it swaps the legs), or both offsets are
+small, the labels decide instead, by a clear majority of each stance's frames
+(`LABEL_MAJORITY`); such reps lower the confidence and are named in a warning.
 
 Lengths are in leg lengths (thigh + shank, world metres), times in seconds. A rep is
 decided once the landing stance has been seen: at most `latency_s` after its flight's top.
@@ -57,7 +59,13 @@ import numpy.typing as npt
 from vision import landmarks as lm
 from vision.counters.base import Counter
 from vision.counters.feet import FeetTracker, foot_visibility
-from vision.counters.jumps import FLIGHT_THRESHOLD, GAP_RESET_S, HIP_SHARE, MAX_FLANK_S, MIN_INTERVAL_S
+from vision.counters.jumps import (
+    FLIGHT_THRESHOLD,
+    GAP_RESET_S,
+    HIP_SHARE,
+    MAX_FLANK_S,
+    MIN_INTERVAL_S,
+)
 from vision.counters.signals import LegLength, Peak, PeakDetector
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
