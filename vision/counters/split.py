@@ -1,11 +1,10 @@
 """Split jumps: a rep is one jump that lands with the other foot in front (DESIGN.md §3).
 
-The flights are found as every jump counter finds them: a `FeetTracker` gives the lower
-foot's height in leg lengths and a `PeakDetector` with the constants of
-`vision.counters.jumps` keeps its ballistic rises and falls, with the hips rising too.
-(`JumpEvents` itself also drops flights with the feet spread around them, as running
-strides, and a split jump is exactly that.) What this module adds is the *stance* on
-each side of a flight, and the rule that compares them.
+The flights come from `vision.counters.flights.Flights`, as for every jump counter (the
+lower foot rises and falls within a ballistic time, the hips rise along). `JumpEvents`
+is not used: it drops flights with the feet spread around them as running strides, and
+a split jump is exactly that. What this module adds is the *stance* on each side of a
+flight, and the rule that compares them.
 
 **Which way is forward.** The athlete's facing is a horizontal direction in MediaPipe's
 world landmarks (hip-centred metres, camera axes: x image-right, y down, z away):
@@ -58,15 +57,8 @@ import numpy.typing as npt
 
 from vision import landmarks as lm
 from vision.counters.base import Counter
-from vision.counters.feet import FeetTracker, foot_visibility
-from vision.counters.jumps import (
-    FLIGHT_THRESHOLD,
-    GAP_RESET_S,
-    HIP_SHARE,
-    MAX_FLANK_S,
-    MIN_INTERVAL_S,
-)
-from vision.counters.signals import LegLength, Peak, PeakDetector
+from vision.counters.flights import MAX_FLANK_S, Flights
+from vision.counters.signals import LegLength
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
 
@@ -172,46 +164,6 @@ class _Flight:
     end: float | None = None  # the landing stance ends here (next takeoff)
 
 
-class Flights:
-    """Ballistic flights of the lower foot, with the hips rising along (no style judged).
-
-    Args:
-        fps: the source's frame rate (for the feet's smoothing filter).
-    """
-
-    def __init__(self, fps: float) -> None:
-        self.feet = FeetTracker(fps)
-        self._peaks = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
-        self._last_t = -np.inf
-        self.frames = 0
-        self.visibility: list[float] = []
-
-    def update(self, t: float, frame: PoseFrame | None) -> Peak | None:
-        """Feed a frame; return a flight confirmed by it (its top and rise, leg lengths)."""
-        self.frames += 1
-        if frame is None:
-            return None
-        self.visibility.append(foot_visibility(frame))
-        if t - self._last_t > GAP_RESET_S:
-            self.feet.reset()
-            self._peaks.reset()
-        self._last_t = t
-        sample = self.feet.update(frame)
-        if sample is None or (peak := self._peaks.update(t, sample.low)) is None:
-            return None
-        window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
-        if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
-            return None  # a foot landmark jumped, the body did not
-        return peak
-
-    @property
-    def confidence(self) -> float:
-        """Share of frames with a person, times how surely their feet were seen."""
-        if not self.frames or not self.visibility:
-            return 0.0
-        return float(len(self.visibility) / self.frames * np.clip(np.mean(self.visibility) / 0.7, 0.0, 1.0))
-
-
 class SplitJumpCounter(Counter):
     """Counts split jumps (leg swaps in the air) and which foot lands in front.
 
@@ -241,7 +193,7 @@ class SplitJumpCounter(Counter):
         self._last_landing = -np.inf
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
-        peak = self._flights.update(t, frame)
+        _, peak = self._flights.update(t, frame)
         if frame is not None:
             self._observe(frame)
         if peak is not None and peak.rise >= MIN_RISE:
