@@ -9,38 +9,52 @@ How, frame by frame (each foot on its own):
 
 1. **Legs.** A left/right swap that lasts a few frames (mediapipe #3496) is undone by
    continuity of the knees, ankles and toes in the image; a "swap" longer than
-   `MAX_SWAP_S` is taken to be MediaPipe's considered labelling and kept.
-2. **3D vectors.** r and the shin s are built from the image (x, y, in pixels, scaled
-   to metres by the leg's world/image length ratio: precise) and the world landmarks'
-   depth z (the only depth there is: noisy). Both are expressed in a frame attached to
-   the shin: e1 = the image's x axis made perpendicular to s, e2 = s × e1, and s, so
-   that (e1, e2, s) is right-handed. The synthetic athlete's circles, like a person's,
-   come partly from the shin swinging, so the loop only looks like a loop in this frame.
+   `MAX_SWAP_S` is taken to be MediaPipe's own labelling and kept.
+2. **3D vectors.** r and s take x and y from the image (pixels times the legs'
+   world/image length ratio: the precise part) and z from the world landmarks (the only
+   depth there is: noisy). r is then written in a frame attached to the shin: e1 = the
+   image's x axis made perpendicular to s, e2 = s × e1, and s, so (e1, e2, s) is
+   right-handed, as in `vision.synth.labels.toe_in_shin_plane`. Part of a circle is the
+   shin swinging, so the loop is only a loop in this frame.
 3. **Loop centre, zero phase.** The counter looks `CENTRE_WINDOW_S` / 2 ahead (its
-   latency): r is smoothed with a Gaussian of `SMOOTH_S` (jitter) and the loop's centre
-   c is the mean of r over the `CENTRE_WINDOW_S` around the sample. c is the mean foot
-   direction (the axis of the cone the foot sweeps), ``|r|`` the foot length.
+   latency): r is smoothed with a Gaussian of sigma `SMOOTH_S`, and the loop's centre c
+   is the midpoint of the 10th and 90th percentiles of r over the `CENTRE_WINDOW_S`
+   around the sample (a mean would lean towards where the toe dwells, e.g. the holds
+   before and after the circles). n = c / |c| is the mean foot direction, the axis of
+   the cone the foot sweeps; the mean |r| is the foot length every size is divided by.
 4. **Turns about the foot axis.** The toe's offset r - c is projected on the plane
-   across n = c / |c| and its angle there is unwrapped. That plane is where the loop is
-   round: the loop's area vector ½∮ (r - c) × dr lies along the mean foot direction n,
-   whatever the camera. Projected across the shin instead, the loop shrinks by the
-   factor n·s, which tends to 0 as the foot nears 90° to the shin; counting there
-   would let jitter flip or split turns. A turn counts once the angle has gone
-   2π one way within `MAX_TURN_S`, with the toe at least `MIN_RADIUS` foot lengths out
-   and a swept area of at least `MIN_FILL` of the circle through its mean radius (a
-   rock of the ankle, up and down along one line, sweeps no area; nor does jitter).
-5. **The sign.** Since the area vector A lies along n, A·s = (A·n)(n·s): the circle
-   is clockwise when (turn about n) × sign(n·s) > 0. The turn about n is the largest
-   component of A, measured on the round loop (robust to depth noise: from the front
-   the loop faces the camera and lies in the precise image plane; from the side it
-   needs depth, but a whole turn's accumulated angle averages the noise out). n·s is a
-   comparison of two long, averaged vectors (foot and shin directions), not of the small
-   loop, so its sign is sure unless the foot is within ~`PERPENDICULAR_DOT` of a right
-   angle to the shin, where the definition itself is ill-posed; a warning says so.
+   across n, and its angle there is followed step by step. The loop is round in that
+   plane: its area vector A = ½∮ (r - c) × dr lies along n. Projected across the shin
+   instead, the loop shrinks by the factor n·s, which goes to 0 as the foot nears a
+   right angle to the shin, so jitter would flip or split turns there. A circle is the
+   shortest recent run of steps whose angles add up to 2π one way, within
+   `MAX_TURN_S`, and it must look like one: toe at least `MIN_RADIUS` foot lengths out
+   (nearer, its angle is noise and is skipped), swept area at least `MIN_FILL` of the
+   circle through its mean radius (a rock of the ankle, up and down along a line,
+   sweeps none), net over total turning at least `MIN_STEADY` (jitter wanders back and
+   forth), a radius `MIN_SNR` times what the measured jitter alone would draw (a
+   planted foot's jitter never passes), and the foot off the floor (`MIN_LIFTED`:
+   walking, rocking and calf raises keep it down). When the circling stops, a last turn
+   within `END_SLACK_RAD` of 360° counts.
+5. **The sign.** Because A lies along n, A·s = (A·n)(n·s): the circle is clockwise
+   when (turn about n) × sign(n·s) > 0. The turn about n is the large component of A,
+   accumulated over a whole turn of the round loop, so depth noise averages out instead
+   of deciding; n·s compares two long, window-averaged vectors (foot and shin), not the
+   small loop, so its sign is sure unless the foot is within `PERPENDICULAR_DOT` of a
+   right angle to the shin, where clockwise-along-the-shin is itself ill-posed: then a
+   warning says the directions may be off. (A relaxed lifted foot points well below
+   the perpendicular: n·s ~ 0.6 on the synthetic athlete and on the real clip.)
 
-Which foot works is whichever draws loops: a planted foot sweeps no area, so it counts
-nothing. Gaps shorter than `GAP_RESET_S` are bridged (the angle is unwrapped across
-them); longer ones end the current turn. Lengths are in foot lengths, times in seconds.
+Which foot works is whichever draws loops; the other counts nothing. Gaps up to
+`GAP_RESET_S` are bridged, longer ones end the current turn. Sizes are in foot lengths,
+times in seconds, never pixels or frames.
+
+Measured limits (tests/test_counter_ankle.py): exact on the synthetic athlete's
+landmarks from every view, with swaps and gaps, tempo 0.7-1.4, size 0.7-1.3; with foot
+jitter of ~5 % of the foot per frame, small circles are sometimes undercounted. Through
+MediaPipe on whole-body 640x480 video the toe's loop in the shin's frame is mostly lost
+(the model shows almost none of the foot's flexion in depth), so rendered and real
+circles are mostly missed: a known gap, not a tuned-away one.
 """
 
 from __future__ import annotations
@@ -175,6 +189,11 @@ def toe_and_shin(frame: PoseFrame, side: str, scale: float) -> tuple[Vec, Vec] |
     return r, s / np.linalg.norm(s)
 
 
+def cross(a: Vec, b: Vec) -> Vec:
+    """a × b for two 3-vectors (np.cross costs ten times more per call)."""
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
+
+
 def in_shin_frame(r: Vec, s: Vec) -> Vec | None:
     """r in the shin's own frame (e1, e2, s): e1 the image's x axis made perpendicular to
     s, e2 = s × e1 (right-handed). None if the shin lies along the image's x axis."""
@@ -182,7 +201,7 @@ def in_shin_frame(r: Vec, s: Vec) -> Vec | None:
     if np.linalg.norm(e1) < 0.2:
         return None
     e1 /= np.linalg.norm(e1)
-    e2 = np.cross(s, e1)
+    e2 = cross(s, e1)
     return np.array([r @ e1, r @ e2, r @ s])
 
 
@@ -277,12 +296,12 @@ class FootLoop:
         here = (w[:, None] * rs).sum(axis=0) / w.sum()
         noise2 = jitter_variance(rs[near]) * float(np.sum(w**2)) / float(np.sum(w)) ** 2 * 2 / foot**2
         n = centre / np.linalg.norm(centre)
-        b1 = np.cross(s_mean, n)
+        b1 = cross(s_mean, n)
         if np.linalg.norm(b1) < 0.2 or foot <= 0:  # foot along the shin: no plane to turn in
             self._prev = None
             return self._close()
         b1 /= np.linalg.norm(b1)
-        b2 = np.cross(n, b1)
+        b2 = cross(n, b1)
         q1, q2 = (here - centre) @ b1 / foot, (here - centre) @ b2 / foot
         radius = float(np.hypot(q1, q2))
         self.trace.append((tc, q1, q2, float(n @ s_mean)))
@@ -333,7 +352,9 @@ class FootLoop:
                 about_shin = sense * (1.0 if axis_dot >= 0 else -1.0)
                 t = steps[-1].t
                 period = t - steps[0].t + (steps[1].t - steps[0].t if len(steps) > 1 else 0.0)
-                return Circle(t, self.side, "cw" if about_shin > 0 else "ccw", period, float(np.sqrt(radius2)), axis_dot)
+                return Circle(
+                    t, self.side, "cw" if about_shin > 0 else "ccw", period, float(np.sqrt(radius2)), axis_dot
+                )
         return None
 
     def _close(self) -> list[Circle]:
@@ -419,10 +440,14 @@ class AnkleRotationCounter(Counter):
                 f"{self.name}: the foot was held near a right angle to the shin, so clockwise and"
                 " counterclockwise are hard to tell apart; the directions may be off"
             )
-        details = {f"{s}_{k}": sum(c.side == s and c.kind == k for c in self._circles) for s in lm.SIDES for k in ("cw", "ccw")}
+        details = {
+            f"{s}_{k}": sum(c.side == s and c.kind == k for c in self._circles) for s in lm.SIDES for k in ("cw", "ccw")
+        }
         metrics = {}
         if self._circles:
             metrics["mean_period_s"] = float(np.mean([c.period_s for c in self._circles]))
             metrics["mean_radius_foot"] = float(np.mean([c.radius for c in self._circles]))
         reps = tuple(sorted(self._reps, key=lambda r: r.t))
-        return ExerciseResult(self.name, reps, details, confidence=confidence, warnings=tuple(warnings), metrics=metrics)
+        return ExerciseResult(
+            self.name, reps, details, confidence=confidence, warnings=tuple(warnings), metrics=metrics
+        )
