@@ -11,13 +11,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from vision import __version__
 from vision.errors import RepcountError
@@ -30,7 +36,7 @@ else:  # pragma: no cover - Python 3.10
 if TYPE_CHECKING:
     from vision.synth.session import Session
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Count the reps of a runner's foot-and-ankle routine from video.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Count the reps of a runner's foot-and-ankle routine from video.")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -135,6 +141,7 @@ def eval_cmd(
 ) -> None:
     """Count every labelled clip in FOLDER and compare with the true counts."""
     from vision.analyze import count_series, run_pose
+    from vision.counters import available
     from vision.evaluate import EvalSummary, evaluate, read_labels
     from vision.report.table import print_eval
 
@@ -149,7 +156,7 @@ def eval_cmd(
         labels = read_labels(folder)
         rows = []
         with progress_bar("eval") as progress:
-            for row in evaluate(folder, count_clip, labels):
+            for row in evaluate(folder, count_clip, labels, available()):
                 rows.append(row)
                 progress(len({r.clip for r in rows}), len(labels))
         summary = EvalSummary(tuple(rows))
@@ -255,3 +262,9 @@ def run() -> None:
     except KeyboardInterrupt:
         err_console.print("repcount: interrupted")
         sys.exit(130)
+    except Exception as e:  # a bug, not bad input: one line, and the details on request
+        if os.environ.get("REPCOUNT_DEBUG"):
+            raise
+        err_console.print(f"repcount: internal error: {type(e).__name__}: {e} "
+                          "(please report it; REPCOUNT_DEBUG=1 shows the traceback)", highlight=False)  # fmt: skip
+        sys.exit(1)

@@ -114,21 +114,25 @@ def read_labels(folder: Path) -> list[ClipLabel]:
 def evaluate(
     folder: Path,
     count_clip: Callable[[Path, tuple[str, ...]], dict[str, int]],
-    labels: list[ClipLabel] | None = None,
+    labels: list[ClipLabel],
+    available: tuple[str, ...] = EXERCISES,
 ) -> Iterator[EvalRow]:
     """Yield one row per (clip, counter) as the clips are counted.
 
     Args:
-        folder: where the clips and labels.json are.
+        folder: where the clips are.
         count_clip: counts one clip with the given counters and returns
             ``{exercise: count}`` (the caller decides how: it is `vision.analyze`,
             with its pose cache, in the CLI). May raise `RepcountError`.
-        labels: the labels to use; read from the folder by default.
+        labels: the labels, from `read_labels`.
+        available: the exercises that have a counter; the others get a row that says so.
     """
-    for label in labels if labels is not None else read_labels(folder):
-        exercises = tuple(e for e in label.check_exercises if e in EXERCISES)
+    for label in labels:
+        exercises = tuple(e for e in label.check_exercises if e in available)
+        for missing in (e for e in label.check_exercises if e not in available):
+            yield EvalRow(label.clip, missing, label.count, None, label.tolerance, note=f"no {missing} counter yet")
         try:
-            counts = count_clip(folder / label.clip, exercises)
+            counts = count_clip(folder / label.clip, exercises) if exercises else {}
         except RepcountError as e:
             for ex in exercises:
                 yield EvalRow(label.clip, ex, label.count, None, label.tolerance, note=str(e))

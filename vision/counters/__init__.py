@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from vision.counters.ankle import AnkleRotationCounter
 from vision.counters.base import Counter, count
 from vision.counters.jumps import JumpCounter
+from vision.counters.split import SplitJumpCounter
 from vision.result import EXERCISES
 
 _FACTORIES: dict[str, Callable[[float], Counter]] = {
+    "ankle_rotations": AnkleRotationCounter,
     "two_leg_hops": lambda fps: JumpCounter("two_leg_hops", fps),
     "single_leg_hops": lambda fps: JumpCounter("single_leg_hops", fps),
     "jump_rope": lambda fps: JumpCounter("jump_rope", fps),
+    "split_jumps": SplitJumpCounter,
 }
 
 
@@ -36,4 +40,4 @@ def get_counter(name: str, fps: float) -> Counter:
     return _FACTORIES[name](fps)
 
 
-__all__ = ["Counter", "JumpCounter", "available", "count", "get_counter"]
+__all__ = ["AnkleRotationCounter", "Counter", "JumpCounter", "SplitJumpCounter", "available", "count", "get_counter"]

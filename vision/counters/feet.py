@@ -105,6 +105,28 @@ class FeetTracker:
         return [s for s in self.history if t0 <= s.t <= t1]
 
 
-def foot_visibility(frame: PoseFrame) -> float:
-    """Mean visibility of the six foot landmarks (how surely the feet are seen)."""
-    return float(np.mean(frame.visibility[list(lm.FOOT)]))
+class FeetSeen:
+    """How well the feet were seen over a stream: a counter's ``confidence``.
+
+    Running sums, so a ten-minute live session keeps no per-frame list.
+    """
+
+    def __init__(self) -> None:
+        self.frames = 0
+        self._seen = 0
+        self._visibility_sum = 0.0
+
+    def update(self, frame: PoseFrame | None) -> None:
+        """Count a frame (None: nobody was seen in it)."""
+        self.frames += 1
+        if frame is not None:
+            self._seen += 1
+            self._visibility_sum += float(np.mean(frame.visibility[list(lm.FOOT)]))
+
+    @property
+    def confidence(self) -> float:
+        """Share of frames with a person, times how surely their feet were seen (0..1)."""
+        if not self._seen:
+            return 0.0
+        mean_visibility = self._visibility_sum / self._seen
+        return float(self._seen / self.frames * np.clip(mean_visibility / 0.7, 0.0, 1.0))

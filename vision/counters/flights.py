@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vision.counters.feet import FeetSample, FeetTracker, foot_visibility
+from vision.counters.feet import FeetSample, FeetSeen, FeetTracker
 from vision.counters.signals import Peak, PeakDetector
 from vision.series import PoseFrame
 
@@ -29,7 +29,8 @@ GAP_RESET_S = 0.3
 
 
 class Flights:
-    """Finds flights in a stream of pose frames and keeps the feet's recent history.
+    """Finds flights in a stream of pose frames and keeps the feet's recent history
+    (`feet`) and how well they were seen (`seen`).
 
     Args:
         fps: the source's frame rate (for the feet's smoothing filter).
@@ -39,17 +40,13 @@ class Flights:
         self.feet = FeetTracker(fps)
         self._peaks = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
         self._last_t = -np.inf
-        self.frames = 0
-        self._seen = 0
-        self._visibility_sum = 0.0
+        self.seen = FeetSeen()
 
     def update(self, t: float, frame: PoseFrame | None) -> tuple[FeetSample | None, Peak | None]:
         """Feed a frame; return its feet sample (None without one) and a flight it confirmed."""
-        self.frames += 1
+        self.seen.update(frame)
         if frame is None:
             return None, None
-        self._seen += 1
-        self._visibility_sum += foot_visibility(frame)
         if t - self._last_t > GAP_RESET_S:
             self.reset()
         self._last_t = t
@@ -65,11 +62,3 @@ class Flights:
         """Forget the feet and any half-seen flight (after a gap in the landmarks)."""
         self.feet.reset()
         self._peaks.reset()
-
-    @property
-    def confidence(self) -> float:
-        """Share of frames with a person, times how surely their feet were seen."""
-        if not self._seen:
-            return 0.0
-        mean_visibility = self._visibility_sum / self._seen
-        return float(self._seen / self.frames * np.clip(mean_visibility / 0.7, 0.0, 1.0))

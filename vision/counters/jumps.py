@@ -156,7 +156,7 @@ class JumpCounter(Counter):
         return []
 
     def result(self) -> ExerciseResult:
-        confidence = self._events.flights.confidence
+        confidence = self._events.flights.seen.confidence
         warnings: tuple[str, ...] = ()
         if confidence < 0.5:
             warnings = (f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",)

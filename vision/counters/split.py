@@ -204,7 +204,7 @@ class SplitJumpCounter(Counter):
         return self._decide(np.inf, final=True)
 
     def result(self) -> ExerciseResult:
-        confidence = self._flights.confidence
+        confidence = self._flights.seen.confidence
         if self._evidence:
             confidence *= float(np.mean(self._evidence))
         warnings = []
