@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from vision.synth.session import Session
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Count the reps of a runner's foot-and-ankle routine from video.")
-console = Console()
+# Piped output (a file, CI logs) gets wide tables instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True)
 
 EXIT_USER_ERROR = 2

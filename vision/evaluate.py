@@ -28,7 +28,7 @@ class ClipLabel:
     exercise: str  # an exercise name, or "none" for a look-alike
     count: int
     tolerance: int
-    check_exercises: tuple[str, ...]  # the counters a look-alike must not fool
+    check_exercises: tuple[str, ...]  # the counters run: the exercise, or every one a look-alike must not fool
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def read_labels(folder: Path) -> list[ClipLabel]:
         if clip.startswith("_") or not isinstance(entry, dict):
             continue
         exercise = entry.get("exercise", "none")
-        checks = tuple(entry.get("check_exercises", ())) if exercise == "none" else (exercise,)
+        # A look-alike with no list must fool none of the counters.
+        checks = tuple(entry.get("check_exercises", EXERCISES)) if exercise == "none" else (exercise,)
         labels.append(ClipLabel(clip, exercise, int(entry["count"]), int(entry.get("tolerance", 0)), checks))
     return labels
 

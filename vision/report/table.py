@@ -32,8 +32,9 @@ def print_result(console: Console, result: AnalysisResult) -> None:
 def print_eval(console: Console, summary: EvalSummary) -> None:
     """The accuracy table: every (clip, counter) run, then the summary figures."""
     table = Table(title="repcount eval")
-    for column in ("clip", "exercise", "true", "counted", "error", "tol", "ok"):
-        table.add_column(column, justify="left" if column in ("clip", "exercise") else "right")
+    table.add_column("clip", overflow="fold")
+    for column in ("exercise", "true", "counted", "error", "tol", "ok"):
+        table.add_column(column, justify="left" if column == "exercise" else "right")
     for row in summary.rows:
         counted = "-" if row.count is None else str(row.count)
         error = "-" if row.error is None else f"{row.error:+d}"
