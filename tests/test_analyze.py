@@ -80,3 +80,13 @@ def test_a_real_clip(shared_clips: Path, tmp_path: Path) -> None:
     result = analyze(shared_clips / "tuckjump_ndnam_1.mp4", "two_leg_hops")
     assert result.pose_detected_ratio > 0.95
     assert abs(result.exercises[0].count - labels["count"]) <= labels["tolerance"]
+
+
+def test_a_broken_cache_is_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "broken.npz"
+    cache.write_text("not a cache")
+    result = analyze(HOPS, "two_leg_hops", cache=cache)
+    assert result.exercises[0].count == sample_labels("two_leg_hops_front")["exercises"][0]["count"]
+    from vision.series import LandmarkSeries
+
+    assert len(LandmarkSeries.load(cache)) == result.frames

@@ -9,6 +9,7 @@ Ctrl-C.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,11 +49,11 @@ def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = 
         RepcountError (and subclasses): the file is missing or not a video.
     """
     stamp = _file_stamp(path)
-    if cache is not None and cache.exists():
-        cached = LandmarkSeries.load(cache)
-        if cached.meta.get("source_stamp") == stamp:
-            return PoseRun(cached, tuple(filter(None, [cached.meta.get("warning", "")])))
+    cached = _load_cache(cache, stamp) if cache is not None else None
+    if cached is not None:
+        return PoseRun(cached, tuple(filter(None, [cached.meta.get("warning", "")])))
     warnings: list[str] = []
+    interrupted = False
     video = VideoFile(path)
     times: list[float] = []
     frames: list[PoseFrame | None] = []
@@ -64,14 +65,24 @@ def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = 
                 if progress is not None:
                     progress(len(times), video.info.frame_count or 0)
     except KeyboardInterrupt:
+        interrupted = True
         warnings.append(f"interrupted: analysed the first {len(times)} frames only")
     if video.truncation is not None:
         warnings.append(f"{video.truncation}: counted those")
     meta = {"source": str(path), "source_stamp": stamp, "warning": " ".join(warnings)}
     series = LandmarkSeries.from_frames(times, frames, (video.info.width, video.info.height), video.info.fps, meta)
-    if cache is not None:
+    if cache is not None and not interrupted:
         series.save(cache)
     return PoseRun(series, tuple(warnings))
+
+
+def _load_cache(cache: Path, stamp: str) -> LandmarkSeries | None:
+    """The cached landmarks if the cache is readable and was made from this very file."""
+    try:
+        cached = LandmarkSeries.load(cache)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):  # absent, or not a cache: recompute
+        return None
+    return cached if cached.meta.get("source_stamp") == stamp else None
 
 
 def count_series(series: LandmarkSeries, exercises: tuple[str, ...]) -> tuple[ExerciseResult, ...]:
