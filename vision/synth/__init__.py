@@ -17,7 +17,7 @@ from vision.synth.fast import simulate
 from vision.synth.labels import Labels
 from vision.synth.motions import EXERCISES, NEGATIVES, MotionSpec, build_motion
 from vision.synth.noise import degrade
-from vision.synth.render import Renderer
+from vision.synth.render import ROOM_DEFAULT, Renderer, Room
 from vision.synth.session import DEFAULT_SESSION, Session, SessionItem
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "JOINTS",
     "NEGATIVES",
     "OUTFIT_DEFAULT",
+    "ROOM_DEFAULT",
     "BodyPose",
     "Camera",
     "ClipSpec",
@@ -34,6 +35,7 @@ __all__ = [
     "MotionSpec",
     "Outfit",
     "Renderer",
+    "Room",
     "Session",
     "SessionItem",
     "build_motion",
