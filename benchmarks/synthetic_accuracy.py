@@ -96,7 +96,7 @@ def main() -> None:
         details_ok = all(r.details.get(k) == v for k, v in r.true_details.items()) if r.count is not None else None
         table.add_row(r.clip, f"{r.detected:.1%}", f"{r.foot_visibility:.2f}", str(r.true_count),
                       "-" if r.count is None else str(r.count), "-" if details_ok is None else str(details_ok))  # fmt: skip
-    console = Console()
+    console = Console(width=120)
     console.print(table)
     counted = [r for r in rows if r.count is not None]
     exact = sum(r.count == r.true_count for r in counted)
