@@ -18,7 +18,7 @@ from vision import analyze
 from vision.pose import PoseEstimator
 from vision.sources import VideoFile
 
-DEFAULT_CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "two_leg_hops.mp4"
+DEFAULT_CLIP = Path(__file__).resolve().parent.parent / "sample_videos" / "two_leg_hops_front.mp4"
 
 
 def pose_alone_fps(path: Path) -> tuple[float, int]:
