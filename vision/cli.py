@@ -234,6 +234,41 @@ def _session(routine: str, seed: int) -> Session:
     return Session(items=tuple(items), seed=seed)
 
 
+routine_app = typer.Typer(no_args_is_help=True, help="Write and check routine files (DESIGN.md §5).")
+app.add_typer(routine_app, name="routine")
+
+
+@routine_app.command("check")
+def routine_check(file: Annotated[Path, typer.Argument(help="The routine .toml to check.")]) -> None:
+    """Check a routine file and print it in words."""
+    from vision.routine import describe, load_routine
+
+    with user_errors():
+        routine = load_routine(file)
+    console.print(f"{file}: {routine.name}, {len(routine.items)} items", markup=False, highlight=False)
+    for line in describe(routine):
+        console.print(f"  {line}", markup=False, highlight=False)
+
+
+@routine_app.command("new")
+def routine_new(
+    out: Annotated[Optional[Path], typer.Option(help="Write the routine here (default: print it).")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite OUT if it exists.")] = False,
+) -> None:
+    """Start a routine file from the article's routine (commented TOML)."""
+    from vision.routine import default_toml
+
+    if out is None:
+        sys.stdout.write(default_toml())
+        return
+    if out.exists() and not force:
+        fail(f"{out} exists: choose another path, or add --force to overwrite it")
+    check_writable(out)
+    with user_errors():
+        _write(out, default_toml())
+    console.print(f"wrote {out}; edit it, then: repcount routine check {out}", markup=False, highlight=False)
+
+
 def quiet_native_stderr() -> None:
     """Keep MediaPipe's, TFLite's and FFmpeg's C++ log lines off the user's terminal.
 
