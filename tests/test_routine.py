@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import repcount
 from vision.errors import RepcountError
@@ -177,3 +179,39 @@ def test_cli_new_prints_the_default() -> None:
     done = repcount("routine", "new")
     assert done.returncode == 0, done.stderr
     assert parse_routine(done.stdout) == DEFAULT_ROUTINE
+
+
+def test_line_is_found_past_comments_and_spacing() -> None:
+    text = (
+        '# [[item]] in a comment is not a header\n'
+        'name = "x"\n'
+        '[[ item ]]   # first\n'
+        'exercise = "split_jumps"\n'
+        'reps = 3\n'
+        '\n'
+        '[[item]]\n'
+        '# reps = 1 is only a comment\n'
+        '"exercise" = "two_leg_hops"\n'
+        '  reps = 0\n'
+    )  # fmt: skip
+    with pytest.raises(RoutineError, match=r"^r\.toml line 10: item 2: reps must be at least 1 \(got 0\)$"):
+        parse_routine(text, "r.toml")
+
+
+item_strategy = st.one_of(
+    st.builds(lambda foot, d, lo, extra, sets: Item(exercise="ankle_rotations", foot=foot, direction=d,
+                                                    reps={"min": lo, "max": lo + extra}, sets=sets),
+              st.sampled_from([None, "left", "right"]), st.sampled_from([None, "cw", "ccw"]),
+              st.integers(1, 50), st.integers(0, 10), st.integers(1, 5)),
+    st.builds(lambda reps, rest: Item(exercise="split_jumps", sets=2, reps=reps, rest_s=rest),
+              st.integers(1, 100), st.floats(0, 300, allow_nan=False)),
+    st.builds(lambda d, lo, extra: Item(exercise="jump_rope", style="single_leg_alternating", duration_s=d,
+                                        switch_every_s={"min": lo, "max": lo + extra}),
+              st.floats(0.5, 600), st.floats(0.1, 20), st.floats(0, 20)),
+)  # fmt: skip
+
+
+@given(st.text(min_size=1, max_size=20), st.lists(item_strategy, min_size=1, max_size=5))
+def test_any_routine_round_trips(name: str, items: list[Item]) -> None:
+    routine = Routine(name=name, items=tuple(items))
+    assert parse_routine(to_toml(routine)) == routine

@@ -17,6 +17,7 @@ and `describe` puts a routine into words.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -223,7 +224,7 @@ class Routine(_Frozen):
     model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
 
     name: str = "Routine"
-    items: tuple[Item, ...] = Field(alias="item", min_length=1)
+    items: tuple[Item, ...] = Field(validation_alias="item", min_length=1)
 
     @field_validator("items", mode="before")
     @classmethod
@@ -359,7 +360,8 @@ def _toml_value(value: Any) -> str:
             return _toml_value(value.min)
         return f"{{ min = {_toml_value(value.min)}, max = {_toml_value(value.max)} }}"
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        # JSON's string escapes are all valid in TOML; TOML also wants DEL escaped.
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
     if isinstance(value, float):
         return _number(value) if value == int(value) and abs(value) < 1e15 else repr(value)
     return str(value)
