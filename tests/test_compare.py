@@ -136,7 +136,8 @@ def test_duration_with_switches_outside_the_range() -> None:
     item = result.items[4]
     assert item.duration_complete and item.switches_within == (True, False, False, True, True)
     assert not item.complete
-    assert "jump rope, single-leg alternating: legs switched after 6, 3, 12, 8, 7 s (target every 5–10 s) ✗" in result.lines()
+    expected = "jump rope, single-leg alternating: legs switched after 6, 3, 12, 8, 7 s (target every 5–10 s) ✗"
+    assert expected in result.lines()
     switches = result.to_dict()["items"][4]["switches"]
     assert switches == {"intervals_s": [6.0, 3.0, 12.0, 8.0, 7.0], "target_s": "5–10",
                         "within": [True, False, False, True, True], "complete": False}  # fmt: skip

@@ -133,7 +133,8 @@ class ItemResult:
             done = None if self.duration_s is None else round(self.duration_s, 2)
             out["duration"] = {"done_s": done, "target_s": item.duration_s, "complete": self.duration_complete}
         if item.switch_every_s is not None:
-            out["switches"] = {"intervals_s": [round(s, 2) for s in self.switches], "target_s": str(item.switch_every_s),
+            intervals = [round(s, 2) for s in self.switches]
+            out["switches"] = {"intervals_s": intervals, "target_s": str(item.switch_every_s),
                                "within": list(self.switches_within), "complete": self.switches_complete}  # fmt: skip
         return out
 
@@ -254,8 +255,8 @@ def _switch_within(item: Item, intervals: tuple[float, ...]) -> tuple[bool, ...]
 
 def _result(index: int, item: Item, blocks: tuple[Performed, ...]) -> ItemResult:
     if not blocks:
-        sets = () if item.reps is None else tuple(SetResult(k + 1, None, str(item.reps), False) for k in range(item.sets))
-        return ItemResult(index, item, blocks, sets=sets)
+        missed = tuple(SetResult(k + 1, None, str(item.reps), False) for k in range(item.sets))
+        return ItemResult(index, item, blocks, sets=() if item.reps is None else missed)
     if item.reps is None:
         durations = [b.duration_s for b in blocks if b.duration_s is not None]
         duration = sum(durations) if durations else None

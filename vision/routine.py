@@ -62,6 +62,11 @@ EXERCISE_WORDS = {
     "split_jumps": "Split jumps",
 }
 DIRECTION_WORDS = {"cw": "clockwise", "ccw": "counterclockwise"}
+STYLE_WORDS = {
+    "two_foot": "two-foot",
+    "alternate_foot": "alternate foot",
+    "single_leg_alternating": "single-leg alternating",
+}
 FOOT_EXERCISES = ("ankle_rotations", "single_leg_hops")
 """Exercises where ``foot`` means something: the working foot, or the foot hopped on."""
 
@@ -207,7 +212,7 @@ class Item(_Frozen):
         if self.direction:
             words.append(DIRECTION_WORDS[self.direction])
         if self.style:
-            words.append(self.style.replace("_", " ").replace("single leg", "single-leg").replace("two foot", "two-foot"))
+            words.append(STYLE_WORDS[self.style])
         return ", ".join(words)
 
     @property
