@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,11 +28,6 @@ from rich.progress import (
 
 from vision import __version__
 from vision.errors import RepcountError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 if TYPE_CHECKING:
     from vision.synth.session import Session
@@ -46,7 +42,7 @@ EXIT_USER_ERROR = 2
 
 def fail(message: str) -> None:
     """Print one line for the user on stderr and exit non-zero."""
-    err_console.print(f"[bold red]repcount:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]repcount:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(EXIT_USER_ERROR)
 
 
@@ -217,21 +213,15 @@ def synth(
 
 
 def _session(routine: str, seed: int) -> Session:
-    """The synthetic session for ``--routine``: the shipped default or a routine file's items."""
+    """The synthetic session for ``--routine``: a routine file's items, or the shipped sample
+    session (the article's routine with fewer reps, so that it renders in minutes)."""
+    from vision.routine import load_routine
     from vision.synth.session import DEFAULT_SESSION, Session
 
     if routine == "default":
         return replace(DEFAULT_SESSION, seed=seed)
-    path = Path(routine)
-    try:
-        items = tomllib.loads(path.read_text()).get("item", [])
-    except FileNotFoundError:
-        raise RepcountError(f"routine file {path} not found: check the path, or use --routine default") from None
-    except tomllib.TOMLDecodeError as e:
-        raise RepcountError(f"{path} is not valid TOML: {e}") from None
-    if not items:
-        raise RepcountError(f"{path} has no [[item]] entries: see 'repcount synth --help' and DESIGN.md §5")
-    return Session(items=tuple(items), seed=seed)
+    items = load_routine(Path(routine)).items
+    return Session(items=tuple({k: v for k, v in item.model_dump().items() if v is not None} for item in items), seed=seed)
 
 
 routine_app = typer.Typer(no_args_is_help=True, help="Write and check routine files (DESIGN.md §5).")
