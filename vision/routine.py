@@ -85,36 +85,34 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
-class RepRange(_Frozen):
-    """A rep target: exactly ``min`` when ``min == max``, else any count from min to max."""
+class _Range(_Frozen):
+    """A target that is exact (``min == max``) or any value from min to max."""
 
-    min: int = Field(ge=1)
-    max: int = Field(ge=1)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> RepRange:
-        if self.min > self.max:
-            raise ValueError(f"min ({self.min}) is above max ({self.max})")
-        return self
-
-    def __str__(self) -> str:
-        return str(self.min) if self.min == self.max else f"{self.min}–{self.max}"
-
-
-class SecondsRange(_Frozen):
-    """A time in seconds, exact (``min == max``) or a range."""
-
-    min: float = Field(gt=0)
-    max: float = Field(gt=0)
+    min: float
+    max: float
 
     @model_validator(mode="after")
-    def _ordered(self) -> SecondsRange:
+    def _ordered(self) -> _Range:
         if self.min > self.max:
             raise ValueError(f"min ({_number(self.min)}) is above max ({_number(self.max)})")
         return self
 
     def __str__(self) -> str:
         return _number(self.min) if self.min == self.max else f"{_number(self.min)}–{_number(self.max)}"
+
+
+class RepRange(_Range):
+    """A rep target: exactly ``min`` when ``min == max``, else any count from min to max."""
+
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+
+class SecondsRange(_Range):
+    """A time in seconds, exact (``min == max``) or a range."""
+
+    min: float = Field(gt=0)
+    max: float = Field(gt=0)
 
 
 def _as_range(value: Any, kind: str) -> Any:
