@@ -34,7 +34,9 @@ HELD_S = 0.5
 STEP_THRESHOLD = 0.2
 """Swing of (left - right) height, in leg lengths, that makes an alternate-foot step."""
 STEPS_PERSIST_S = 1.0
-"""After an alternate-foot step, flights are part of the stepping for this long."""
+"""While steps come this close together, and for this long after the last, flights are part of the stepping."""
+SAME_JUMP_S = 0.15
+"""A flight and a step this close in time are one jump seen twice."""
 IN_PLACE_SPEED = 0.5
 """Hip speed across the image, leg lengths per second, above which the athlete travels."""
 
@@ -46,6 +48,7 @@ class Event:
     t: float
     side: str | None
     style: str  # "two_foot", "single_leg", "switch_leg" (a flight onto the other foot) or "alternate_foot" (a step)
+    lift: float = 0.0  # a step: how far the lifted foot rose above the other, leg lengths
 
 
 class JumpEvents:
@@ -61,7 +64,7 @@ class JumpEvents:
     def __init__(self, fps: float, steps: bool = False) -> None:
         self.flights = Flights(fps)
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
-        self._last_step_t = -np.inf
+        self._step_times = [-np.inf, -np.inf]  # the last two steps
 
     @property
     def feet(self) -> FeetTracker:
@@ -79,10 +82,13 @@ class JumpEvents:
         for side, detector in self._steps.items():
             lifted = sample.height(side) - sample.height(_other(side))
             if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
-                events.append(Event(step.t, _other(side), "alternate_foot"))
-                self._last_step_t = step.t
-        # While the feet take turns, the brief moments with both feet up are those steps.
-        if flight is not None and flight.t - self._last_step_t > STEPS_PERSIST_S:
+                events.append(Event(step.t, _other(side), "alternate_foot", step.value))
+                self._step_times = [self._step_times[1], step.t]
+        # While the feet take turns, the brief moments with both feet up are those steps. One
+        # lone step is not stepping: it is the leg switch of single-leg rope skipping.
+        before, last = self._step_times
+        stepping = last - before <= STEPS_PERSIST_S
+        if flight is not None and not (stepping and flight.t - last <= STEPS_PERSIST_S):
             if (event := self._flight_event(flight)) is not None:
                 events.append(event)
         return sorted(events, key=lambda e: e.t)
@@ -112,6 +118,7 @@ class JumpEvents:
         speed = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
         return speed < IN_PLACE_SPEED
 
+
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
@@ -119,7 +126,7 @@ def _other(side: str) -> str:
 COUNTED: dict[str, frozenset[str]] = {
     "two_leg_hops": frozenset({"two_foot"}),
     "single_leg_hops": frozenset({"single_leg", "switch_leg"}),  # a bound lands on the other leg
-    "jump_rope": frozenset({"two_foot", "single_leg", "alternate_foot"}),  # switch flights are steps
+    "jump_rope": frozenset({"two_foot", "single_leg", "switch_leg", "alternate_foot"}),
 }
 """Which events each exercise counts."""
 
@@ -144,13 +151,21 @@ class JumpCounter(Counter):
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
         new = []
         for event in self._events.update(t, frame):
-            if event.style not in COUNTED[self.name]:
+            if event.style not in COUNTED[self.name] or self._counted_near(event):
                 continue
             rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
             new.append(rep)
             self._styles.append(event.style)
         self._reps.extend(new)
         return new
+
+    def _counted_near(self, event: Event) -> bool:
+        """Whether this jump was already counted as the other kind of event: a step within
+        `SAME_JUMP_S` of a flight is that flight (steps are confirmed later, so they may come
+        out of order)."""
+        stepping = event.style == "alternate_foot"
+        recent = zip(self._reps[-6:], self._styles[-6:])
+        return any(abs(r.t - event.t) < SAME_JUMP_S and (s == "alternate_foot") != stepping for r, s in recent)
 
     def finish(self) -> list[Rep]:
         return []
@@ -159,7 +174,9 @@ class JumpCounter(Counter):
         confidence = self._events.flights.seen.confidence
         warnings: tuple[str, ...] = ()
         if confidence < 0.5:
-            warnings = (f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",)
+            warnings = (
+                f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",
+            )
         metrics = {}
         if len(self._reps) >= 2:
             span = self._reps[-1].t - self._reps[0].t
@@ -169,4 +186,5 @@ class JumpCounter(Counter):
             details = {side: sum(r.side == side for r in self._reps) for side in lm.SIDES}
         if self.name == "jump_rope" and self._styles:
             details["style"] = max(set(self._styles), key=self._styles.count)
-        return ExerciseResult(self.name, tuple(self._reps), details, confidence=confidence, warnings=warnings, metrics=metrics)
+        reps = tuple(sorted(self._reps, key=lambda r: r.t))
+        return ExerciseResult(self.name, reps, details, confidence=confidence, warnings=warnings, metrics=metrics)

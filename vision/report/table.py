@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -10,23 +12,43 @@ from vision.result import AnalysisResult
 
 
 def print_result(console: Console, result: AnalysisResult) -> None:
-    """What was counted in one source: one row per exercise."""
-    table = Table(title=f"{result.source}: {result.duration_s:.1f} s, person seen in {result.pose_detected_ratio:.0%} of frames")
-    for column in ("exercise", "count", "details", "from", "to", "confidence"):
-        table.add_column(column, justify="right" if column != "exercise" and column != "details" else "left")
+    """What was counted in one source: one row per exercise (per segment of a session), then
+    the session's timeline and the routine comparison where there are any."""
+    table = Table(
+        title=f"{result.source}: {result.duration_s:.1f} s, person seen in {result.pose_detected_ratio:.0%} of frames"
+    )
+    for column in ("exercise", "count", "sets", "details", "from", "to", "confidence"):
+        table.add_column(column, justify="left" if column in ("exercise", "sets", "details") else "right")
     for ex in result.exercises:
         details = ", ".join(f"{k} {v}" for k, v in ex.details.items())
+        sets = " + ".join(str(n) for n in ex.sets) if len(ex.sets) > 1 else ""
         table.add_row(
             ex.name,
             str(ex.count),
+            sets,
             details,
             _seconds(ex.start_s),
             _seconds(ex.end_s),
             f"{ex.confidence:.0%}",
         )
     if not result.exercises:
-        table.add_row("(nothing counted)", "0", "", "", "", "")
+        table.add_row("(nothing counted)", "0", "", "", "", "", "")
     console.print(table)
+    if result.segments:
+        console.print("segments: " + " | ".join(_segment(s) for s in result.segments), highlight=False)
+    if result.routine is not None:
+        console.print(f"[bold]{result.routine.routine.name}[/]")
+        for line in result.routine.lines():
+            console.print(f"  {line}", highlight=False)
+
+
+def _segment(segment: dict[str, Any]) -> str:
+    """One segment in a few words: "0.0-2.5 s walking", "4.8-11.5 s ankle_rotations left cw 3"."""
+    words = [segment["name"], segment.get("foot"), segment.get("direction")]
+    sets = segment.get("sets")
+    if sets:
+        words.append(" + ".join(str(n) for n in sets))
+    return f"{segment['start_s']:.1f}-{segment['end_s']:.1f} s " + " ".join(str(w) for w in words if w)
 
 
 def print_eval(console: Console, summary: EvalSummary) -> None:
