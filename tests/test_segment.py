@@ -162,6 +162,7 @@ KNOWN_CONFUSIONS = {
     "singlelegbound_ndnam_1.mp4": "skip-bounds through the frame; the flights are not found as one-leg hops",
     "anklecircles_ndnam_1.mp4": "the ankle counter misses these loose circles (issue #5)",
     "negative-walking_sports2d_1.mp4": "the jump counters take some walking steps for flights (issue #5)",
+    "anklerocks-legsonly_ndnam_1.mp4": "rocking feet open and close like a jumping jack's, with low steps (issue #5)",
 }
 
 

@@ -47,6 +47,8 @@ from vision.series import LandmarkSeries
 
 __all__ = ["IDLE", "Segment", "find_segments", "performed"]
 
+SAME_JUMP_S = 0.25
+"""Events of one jump seen two ways are at most this far apart (see `vision.counters.jumps`)."""
 SET_GAP_S = 2.2
 """No claim for this long ends a set (longest pause inside a set: a split jump's 1.3 s, a slow circle's ~2 s)."""
 ROPE_INTERVAL_S = 0.65
@@ -176,7 +178,11 @@ def _jump_sets(series: LandmarkSeries, swaps: tuple[Rep, ...]) -> list[_Set]:
         start, stop = run[0] - 1e-3, run[-1] + 1e-3
         if (exercise := _classify(series, start, stop, flights, steps, swaps)) is None:
             continue
-        landed = [e.side for e in flights if start <= e.t <= stop and e.style != "two_foot"]
+        if exercise == "split_jumps":  # its sets are cut by its own reps (stepping out of the lunge can open the feet)
+            swapped = np.array([r.t for r in swaps if start <= r.t <= stop])
+            out += [_Set(exercise, part[0] - 1e-3, part[-1] + 1e-3) for part in _runs(swapped)]
+            continue
+        landed = [e.side for e in flights if start <= e.t <= stop and e.style in ("single_leg", "switch_leg")]
         foot = max(set(landed), key=landed.count) if exercise == "single_leg_hops" and landed else None
         out.append(_Set(exercise, start, stop, foot=foot))
     return out
@@ -186,24 +192,35 @@ def _classify(
     series: LandmarkSeries, start: float, stop: float, flights: list[Event], steps: list[Event], swaps: tuple[Rep, ...]
 ) -> str | None:
     """Which jump exercise the claims between ``start`` and ``stop`` are (None: none)."""
-    flights = [e for e in flights if start <= e.t <= stop]
+    here = [e for e in flights if start <= e.t <= stop]
     steps = [e for e in steps if start <= e.t <= stop]
     splits = [r for r in swaps if start <= r.t <= stop]
-    singles = [e for e in flights if e.style != "two_foot"]
-    times = sorted(e.t for e in flights)
-    interval = float(np.median(np.diff(times))) if len(times) > 1 else np.inf
+    airborne = [e for e in here if e.style != "open_close"]  # flights proper (jacks also open and close the feet)
+    singles = [e for e in airborne if e.style != "two_foot"]
+    jumps = _merged(sorted(e.t for e in here))
+    interval = float(np.median(np.diff(jumps))) if len(jumps) > 1 else np.inf
     if stop - start < MIN_SET_S:
         return None
-    if len(splits) >= MIN_REPS and len(splits) >= SPLIT_SHARE * len(flights):
+    if len(splits) >= MIN_REPS and len(splits) >= SPLIT_SHARE * len(airborne):
         return "split_jumps"
-    if len(steps) > len(flights) and _rope_steps(steps):
+    if len(steps) > len(jumps) and _rope_steps(steps):
         return "jump_rope"
-    if len(flights) < MIN_REPS:
+    if len(jumps) < MIN_REPS:
         return None
     rope = interval < ROPE_INTERVAL_S and _arms_low(series, start, stop) >= ARMS_LOW
-    if len(singles) >= SINGLE_SHARE * len(flights):
+    if len(singles) >= SINGLE_SHARE * len(jumps):
         return "jump_rope" if rope else "single_leg_hops"
     return "jump_rope" if rope else "two_leg_hops"
+
+
+def _merged(times: list[float]) -> list[float]:
+    """Jump times with those within `SAME_JUMP_S` of the one before dropped: one jump seen twice
+    (as a flight and as the feet opening or closing)."""
+    out: list[float] = []
+    for t in times:
+        if not out or t - out[-1] >= SAME_JUMP_S:
+            out.append(t)
+    return out
 
 
 def _rope_steps(steps: list[Event]) -> bool:

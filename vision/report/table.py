@@ -35,20 +35,24 @@ def print_result(console: Console, result: AnalysisResult) -> None:
         table.add_row("(nothing counted)", "0", "", "", "", "", "")
     console.print(table)
     if result.segments:
-        console.print("segments: " + " | ".join(_segment(s) for s in result.segments), highlight=False)
+        console.print(_timeline(result.segments))
     if result.routine is not None:
         console.print(f"[bold]{result.routine.routine.name}[/]")
         for line in result.routine.lines():
             console.print(f"  {line}", highlight=False)
 
 
-def _segment(segment: dict[str, Any]) -> str:
-    """One segment in a few words: "0.0-2.5 s walking", "4.8-11.5 s ankle_rotations left cw 3"."""
-    words = [segment["name"], segment.get("foot"), segment.get("direction")]
-    sets = segment.get("sets")
-    if sets:
-        words.append(" + ".join(str(n) for n in sets))
-    return f"{segment['start_s']:.1f}-{segment['end_s']:.1f} s " + " ".join(str(w) for w in words if w)
+def _timeline(segments: tuple[dict[str, Any], ...]) -> Table:
+    """The session's segments in time order: exercises with their sets, and the idle stretches between."""
+    table = Table(title="segments", title_justify="left", box=None, padding=(0, 2))
+    for column in ("from", "to", "segment", "sets"):
+        table.add_column(column, justify="right" if column in ("from", "to") else "left")
+    for seg in segments:
+        what = " ".join(str(w) for w in (seg["name"], seg.get("foot"), seg.get("direction")) if w)
+        sets = " + ".join(str(n) for n in seg.get("sets", []))
+        style = "dim" if "sets" not in seg else None
+        table.add_row(_seconds(seg["start_s"]), _seconds(seg["end_s"]), what, sets, style=style)
+    return table
 
 
 def print_eval(console: Console, summary: EvalSummary) -> None:
