@@ -20,6 +20,7 @@ from vision import counters
 from vision.annotate import write_annotated
 from vision.errors import NoPersonFound, RepcountError
 from vision.pose import PoseEstimator
+from vision.report.metrics import with_metrics
 from vision.result import AnalysisResult, ExerciseResult
 from vision.series import LandmarkSeries, PoseFrame
 from vision.sources import VideoFile
@@ -90,6 +91,14 @@ def count_series(series: LandmarkSeries, exercises: tuple[str, ...]) -> tuple[Ex
     return tuple(counters.count(counters.get_counter(name, series.fps), series) for name in exercises)
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """A result together with the landmarks it was counted from (for reports and plots)."""
+
+    result: AnalysisResult
+    series: LandmarkSeries
+
+
 def analyze(
     path: str | Path,
     exercise: str | None = None,
@@ -119,6 +128,18 @@ def analyze(
         >>> result = analyze("sample_videos/two_leg_hops.mp4", exercise="two_leg_hops")
         >>> result.exercises[0].count
     """
+    return analyze_with_series(path, exercise, progress=progress, cache=cache, annotate=annotate).result
+
+
+def analyze_with_series(
+    path: str | Path,
+    exercise: str | None = None,
+    *,
+    progress: Progress | None = None,
+    cache: str | Path | None = None,
+    annotate: str | Path | None = None,
+) -> Analysis:
+    """`analyze`, also returning the landmark series (a session report plots from it)."""
     if exercise is not None and exercise not in counters.available():
         raise RepcountError(f"unknown exercise {exercise!r}: use one of {', '.join(counters.available())}")
     path = Path(path)
@@ -130,6 +151,7 @@ def analyze(
     results = count_series(series, names)
     if exercise is None:
         results = tuple(r for r in results if r.count > 0)
+    results = tuple(with_metrics(series, r) for r in results)
     result = AnalysisResult(
         source=path.name,
         fps=series.fps,
@@ -141,7 +163,7 @@ def analyze(
     )
     if annotate is not None:
         write_annotated(path, result, Path(annotate), series=series, progress=progress)
-    return result
+    return Analysis(result, series)
 
 
 def _file_stamp(path: Path) -> str:

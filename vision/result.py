@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import numbers
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -53,7 +55,9 @@ class ExerciseResult:
         confidence: 0..1, how much the landmarks behind the count can be trusted
             (visibility of the feet, frames with a person); see `warnings`.
         warnings: plain sentences for the user, e.g. that the feet left the frame.
-        metrics: numbers that describe the reps (e.g. ``cadence_per_min``).
+        metrics: numbers that describe the reps (e.g. ``cadence_per_min``, flight and
+            contact times, jump height, form checks: see `vision.report.metrics`); values
+            are numbers, None, or lists and objects of them (``per_rep``).
     """
 
     name: str
@@ -61,7 +65,7 @@ class ExerciseResult:
     details: dict[str, Any] = field(default_factory=dict)
     confidence: float = 1.0
     warnings: tuple[str, ...] = ()
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -84,7 +88,7 @@ class ExerciseResult:
             "end_s": _round(self.end_s),
             "details": self.details,
             "reps": [r.to_dict() for r in self.reps],
-            "metrics": {k: round(v, 3) for k, v in self.metrics.items()},
+            "metrics": _rounded(self.metrics),
             "confidence": round(self.confidence, 3),
             "warnings": list(self.warnings),
         }
@@ -117,6 +121,21 @@ class AnalysisResult:
             "routine": self.routine,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:
+        """A result read back from its JSON (`to_dict`), e.g. to redraw a report's plots."""
+        exercises = tuple(
+            ExerciseResult(
+                e["name"], tuple(Rep(**r) for r in e["reps"]), e.get("details", {}), e.get("confidence", 1.0),
+                tuple(e.get("warnings", ())), e.get("metrics", {}),
+            )
+            for e in data["exercises"]
+        )  # fmt: skip
+        return cls(
+            data["source"], data["fps"], data["frames"], data["duration_s"], data["pose_detected_ratio"],
+            exercises, tuple(data.get("warnings", ())), data.get("routine"),
+        )  # fmt: skip
+
     def to_json(self, indent: int | None = 2) -> str:
         """`to_dict` as a JSON string."""
         return json.dumps(self.to_dict(), indent=indent)
@@ -134,3 +153,17 @@ class AnalysisResult:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
+
+
+def _rounded(value: Any) -> Any:
+    """Plain JSON through nested dicts and lists: floats (numpy's too) to 3 decimals, NaN to
+    None (JSON has no NaN), integers as integers."""
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    return round(float(value), 3) if math.isfinite(value) else None
