@@ -112,22 +112,46 @@ def analyze(
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write one row per rep as CSV.")] = None,
     annotate: Annotated[Optional[Path], typer.Option(help="Write an annotated copy of the video (.mp4).")] = None,
     cache: Annotated[Optional[Path], typer.Option(help="Keep the landmarks in this .npz and reuse them next time.")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Write a session report: one HTML page with plots and metrics.")] = None,
 ) -> None:
     """Count the reps in a video file and print a table."""
-    from vision.analyze import analyze as run_analyze
+    from vision.analyze import analyze_with_series
+    from vision.report.session import landmarks_path, write_report
     from vision.report.table import print_result
 
-    check_writable(json_out, csv_out, annotate)
+    check_writable(json_out, csv_out, annotate, report)
     with user_errors():
         with progress_bar(f"analysing {video.name}") as progress:
-            result = run_analyze(video, exercise, progress=progress, cache=cache, annotate=annotate)
+            run = analyze_with_series(video, exercise, progress=progress, cache=cache, annotate=annotate)
+        result = run.result
         print_result(console, result)
         for warning in result.warnings:
             err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
         if json_out:
             _write(json_out, result.to_json())
+            run.series.save(landmarks_path(json_out))  # what `repcount plot` redraws from
         if csv_out:
             _write(csv_out, result.to_csv())
+        if report:
+            write_report(report, result, run.series, video)
+            err_console.print(f"report: {report}", highlight=False)
+
+
+@app.command()
+def plot(
+    result_json: Annotated[Path, typer.Argument(help="A result written by 'repcount analyze --json'.")],
+    report: Annotated[Optional[Path], typer.Option(help="The HTML page to write (default: beside the JSON, .html).")] = None,
+    video: Annotated[Optional[Path], typer.Option(help="The clip, for key frames (default: the analysed path).")] = None,
+) -> None:
+    """Redraw a saved result's session report without running pose again."""
+    from vision.report.session import load_saved, write_report
+
+    out = report or result_json.with_suffix(".html")
+    check_writable(out)
+    with user_errors():
+        result, series, source = load_saved(result_json)
+        write_report(out, result, series, video or source)
+    console.print(f"report: {out}", highlight=False)
 
 
 @app.command("eval")

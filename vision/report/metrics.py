@@ -2,7 +2,9 @@
 
 **Flights.** A jump is ballistic, so the lowest foot point follows a parabola between
 takeoff and landing. Each counted rep's flight is found around its time in the lower
-foot's height: its apex, the floor under it (a low percentile of the heights around), and
+foot's height: its apex, the floor under it (a low percentile of the heights on each side;
+the higher of the two, since the lower foot may change, e.g. a free foot put down after the
+last hop, and stand lower in the image), and
 the two moments it crosses `LEVEL` of the way up (linear interpolation between frames).
 The crossings are on the steep part of the flight, far from the floor's jitter; for a
 parabola their spacing is ``sqrt(1 - LEVEL)`` of the whole flight, which gives takeoff and
@@ -41,6 +43,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy import signal
 
 from vision import landmarks as lm
 from vision.report import traces
@@ -112,14 +115,21 @@ def _crossing(t: Array, h: Array, level: float, i: int, step: int) -> float | No
 
 
 def find_flight(t: Array, low: Array, rep_t: float) -> Flight | None:
-    """The flight of the jump counted at ``rep_t`` in the lower foot's height ``low`` (see module doc)."""
-    near = np.flatnonzero(np.abs(t - rep_t) <= SEARCH_S)
-    near = near[np.isfinite(low[near])]
-    around = low[(np.abs(t - rep_t) <= FLOOR_S + SEARCH_S) & np.isfinite(low)]
-    if not len(near) or not len(around):
+    """The flight of the jump counted at ``rep_t`` in the lower foot's height ``low`` (see module doc).
+
+    Its apex is the clear peak (at least half the window's range high) nearest to ``rep_t``:
+    at a fast rope pace the next, higher bounce may be in the window too.
+    """
+    near = np.flatnonzero((np.abs(t - rep_t) <= SEARCH_S) & np.isfinite(low))
+    if len(near) < 3:
         return None
-    apex = int(near[np.argmax(low[near])])
-    floor = float(np.percentile(low[np.abs(t - t[apex]) <= FLOOR_S], FLOOR_PERCENTILE))
+    window = low[near]
+    peaks, _ = signal.find_peaks(window, prominence=0.5 * float(np.ptp(window)) or None)
+    if not len(peaks):
+        return None
+    apex = int(near[peaks[np.argmin(np.abs(t[near[peaks]] - rep_t))]])
+    before, after = (t >= t[apex] - FLOOR_S) & (t <= t[apex]), (t >= t[apex]) & (t <= t[apex] + FLOOR_S)
+    floor = max(float(np.nanpercentile(low[side], FLOOR_PERCENTILE)) for side in (before, after))
     rise = float(low[apex]) - floor
     level = floor + LEVEL * rise
     up, down = _crossing(t, low, level, apex, -1), _crossing(t, low, level, apex, +1)

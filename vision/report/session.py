@@ -12,6 +12,8 @@ redraws it without running pose again. The video is needed only for the key fram
 
 from __future__ import annotations
 
+import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,32 @@ KEY_FRAMES = 3
 def landmarks_path(json_path: Path) -> Path:
     """Where the landmarks of a saved result live: ``out/hops.json`` -> ``out/hops.landmarks.npz``."""
     return json_path.with_suffix(".landmarks.npz")
+
+
+def load_saved(json_path: Path) -> tuple[AnalysisResult, LandmarkSeries, Path | None]:
+    """A result saved by ``analyze --json``, its landmarks, and the video it came from (as
+    the analysis was given it, None if unknown).
+
+    Raises:
+        RepcountError: the JSON or its landmarks are missing or unreadable.
+    """
+    npz = landmarks_path(json_path)
+    try:
+        result = AnalysisResult.from_dict(json.loads(json_path.read_text()))
+    except FileNotFoundError:
+        raise RepcountError(f"{json_path} not found: give a result written by 'repcount analyze --json'") from None
+    except (ValueError, KeyError, TypeError) as e:
+        raise RepcountError(
+            f"{json_path} is not a repcount result ({e}); write one with 'repcount analyze --json'"
+        ) from None
+    try:
+        series = LandmarkSeries.load(npz)
+    except FileNotFoundError:
+        raise RepcountError(f"{npz} not found: it is written beside the JSON by 'repcount analyze --json'") from None
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        raise RepcountError(f"{npz} is not readable: run 'repcount analyze --json' again") from None
+    source = series.meta.get("source")
+    return result, series, Path(source) if source else None
 
 
 @dataclass(frozen=True)
