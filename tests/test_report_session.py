@@ -98,3 +98,19 @@ def test_plot_says_what_is_missing(tmp_path: Path) -> None:
     (tmp_path / "bad.json").write_text("{}")
     done = repcount("plot", str(tmp_path / "bad.json"))
     assert done.returncode == 2 and "not a repcount result" in done.stderr
+
+
+@pytest.mark.slow
+def test_knee_valgus_warning_through_the_pose_model(tmp_path: Path) -> None:
+    """A rendered athlete landing knees-in is flagged from MediaPipe's landmarks (the straight
+    sample above is not): ``repcount synth --knee-valgus`` then ``analyze``."""
+    if importlib.util.find_spec("mujoco") is None:
+        pytest.skip("the synthetic athlete needs the synth extra (mujoco)")
+    clip = tmp_path / "knees_in.mp4"
+    done = repcount("synth", "--exercise", "two_leg_hops", "--reps", "5", "--knee-valgus", "25", "--out", str(clip))
+    assert done.returncode == 0, done.stderr
+    done = repcount("analyze", str(clip), "--exercise", "two_leg_hops", "--json", str(tmp_path / "knees_in.json"))
+    assert done.returncode == 0, done.stderr
+    ex = json.loads((tmp_path / "knees_in.json").read_text())["exercises"][0]
+    assert ex["count"] == 5 and ex["metrics"]["knee_valgus"]["reps"] == [1, 2, 3, 4, 5]
+    assert "knees fell inward on landing" in done.stderr

@@ -207,6 +207,7 @@ def synth(
     amplitude: Annotated[float, typer.Option(help="Size factor around 1 (hop height, circle size).")] = 1.0,
     outfit: Annotated[str, typer.Option(help="'default' or 'random' (drawn from --seed).")] = "default",
     seed: Annotated[int, typer.Option(help="Seed: the same options and seed give the same clip.")] = 0,
+    knee_valgus: Annotated[float, typer.Option(help="Hops and rope: turn the knees inward on landing by up to this many degrees.")] = 0.0,
 ) -> None:
     """Render the synthetic athlete doing exactly the reps asked for, with true labels."""
     from vision.synth.body import OUTFIT_DEFAULT
@@ -222,7 +223,8 @@ def synth(
                 content = _session(routine, seed)
             else:
                 content = MotionSpec(exercise or "", reps=reps, sets=sets, rest_s=rest, side=side, direction=direction,
-                                     style=style, tempo=tempo, amplitude=amplitude, seed=seed)  # fmt: skip
+                                     style=style, tempo=tempo, amplitude=amplitude, seed=seed,
+                                     knee_valgus_deg=knee_valgus)  # fmt: skip
             spec = ClipSpec(content, view=view, angle_deg=angle, distance=distance, width=width, height=height,
                             fps=fps, outfit="random" if outfit == "random" else OUTFIT_DEFAULT, seed=seed)  # fmt: skip
         except ValueError as e:
