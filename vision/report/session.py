@@ -201,7 +201,6 @@ def render_report(result: AnalysisResult, series: LandmarkSeries, video: Path | 
                 "frames": frames,
                 "metrics": metric_rows(ex),
                 "form": form_note(ex),
-                "warnings": list(ex.warnings),
             }
         )
     return render_page(
