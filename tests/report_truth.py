@@ -1,4 +1,4 @@
-"""The true flights of a synthetic clip, for the report's accuracy tests.
+"""The true flights of a synthetic clip, and its result, for the report's tests.
 
 The synthetic athlete's lowest foot point follows an exact parabola in each flight
 (`vision.synth.flight.HopTrack.height`), so a quadratic through the airborne frames of the
@@ -8,10 +8,14 @@ true foot heights gives takeoff and landing to the microsecond, and its top the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from vision.analyze import count_series
+from vision.report.metrics import with_metrics
+from vision.result import AnalysisResult
 from vision.series import LandmarkSeries
 from vision.synth.camera import Camera
 from vision.synth.fast import Trajectory, default_humanoid, leg_geometry, to_series, trace
@@ -65,3 +69,9 @@ def nearest(flights: list[TrueFlight], t: float) -> TrueFlight:
 
 def as_array(values: list[float | None]) -> npt.NDArray[np.float64]:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+
+def synthetic_result(series: LandmarkSeries, exercise: str, routine: dict[str, Any] | None = None) -> AnalysisResult:
+    """What `vision.analyze` would return for a synthetic series (counts and metrics)."""
+    exercises = tuple(with_metrics(series, r) for r in count_series(series, (exercise,)))
+    return AnalysisResult("synthetic.mp4", series.fps, len(series), series.duration_s, 1.0, exercises, routine=routine)

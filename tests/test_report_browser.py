@@ -13,11 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from vision.analyze import count_series
-from vision.report.metrics import with_metrics
+from tests.report_truth import synthetic_result
 from vision.report.session import render_report
-from vision.result import AnalysisResult
-from vision.series import LandmarkSeries
 from vision.synth.camera import Camera
 from vision.synth.fast import simulate
 from vision.synth.motions import MotionSpec
@@ -61,15 +58,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A report of single-leg hops, the athlete landing knees-in (fast mode: no video, no frames)."""
     spec = MotionSpec("single_leg_hops", reps=6, side="both", sets=2, rest_s=1.5, knee_valgus_deg=20.0, seed=2)
     series, _ = simulate(spec, Camera.view("front"))
-    result = result_of(series)
+    result = synthetic_result(series, "single_leg_hops")
     path = tmp_path_factory.mktemp("browser") / "report.html"
     path.write_text(render_report(result, series))
     return path
-
-
-def result_of(series: LandmarkSeries) -> AnalysisResult:
-    exercises = tuple(with_metrics(series, r) for r in count_series(series, ("single_leg_hops",)))
-    return AnalysisResult("synthetic.mp4", series.fps, len(series), series.duration_s, 1.0, exercises)
 
 
 def test_sections_render_and_images_decode(chromium: str, report: Path) -> None:

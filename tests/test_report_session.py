@@ -17,9 +17,13 @@ import numpy as np
 import pytest
 
 from tests.conftest import ROOT, SAMPLES, repcount
-from tests.report_truth import TrueFlight, as_array, nearest, true_flights
-from vision.report.session import landmarks_path
-from vision.synth.fast import leg_geometry, trace
+from tests.report_truth import TrueFlight, as_array, nearest, synthetic_result, true_flights
+from vision.compare import Performed, compare
+from vision.report.session import landmarks_path, render_report
+from vision.routine import DEFAULT_ROUTINE
+from vision.synth.camera import Camera
+from vision.synth.fast import leg_geometry, simulate, trace
+from vision.synth.motions import MotionSpec
 
 CLIP = "two_leg_hops_front"
 
@@ -114,3 +118,14 @@ def test_knee_valgus_warning_through_the_pose_model(tmp_path: Path) -> None:
     ex = json.loads((tmp_path / "knees_in.json").read_text())["exercises"][0]
     assert ex["count"] == 5 and ex["metrics"]["knee_valgus"]["reps"] == [1, 2, 3, 4, 5]
     assert "knees fell inward on landing" in done.stderr
+
+
+def test_page_shows_the_routine_comparison() -> None:
+    """The routine's verdicts (DESIGN.md §5) head the page when a result carries them."""
+    series, _ = simulate(MotionSpec("split_jumps", reps=4, seed=2), Camera.view("front"))
+    comparison = compare(DEFAULT_ROUTINE, [Performed("split_jumps", sets=(4,))]).to_dict()
+    result = synthetic_result(series, "split_jumps", routine=comparison)
+    page = render_report(result, series)
+    assert 'id="routine"' in page and "Runner foot &amp; ankle" in page and "incomplete" in page
+    assert "set 1: 4 of 10" in page and "not done" in page  # split jumps done short; other items skipped
+    assert "Stance length (mean)" in page and "Tempo" in page
