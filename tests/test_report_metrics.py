@@ -142,3 +142,12 @@ def test_no_reps_no_metrics() -> None:
     assert metrics.with_metrics(series, ExerciseResult("two_leg_hops", ())).metrics == {}
     lonely = ExerciseResult("two_leg_hops", (Rep(1.0),))
     assert metrics.with_metrics(series, lonely).metrics["per_rep"][0]["flight_time_s"] is None
+
+
+@pytest.mark.parametrize("direction", ["cw", "ccw"])
+def test_toe_turn_trace_winds_once_per_circle(direction: str) -> None:
+    spec = MotionSpec("ankle_rotations", reps=4, side="right", direction=direction, seed=11)
+    series, _ = traced(spec, Camera.view("oblique", -40.0))
+    turn = traces.toe_angle(series, "right").values
+    assert abs(np.nanmax(turn) - np.nanmin(turn)) == pytest.approx(4 * 360, abs=120)
+    assert np.all(np.isnan(traces.toe_angle(series, "left").values[: len(series) // 2]))  # standing foot: no loop

@@ -76,8 +76,8 @@ def metrics_valgus(result: ExerciseResult) -> tuple[int, ...]:
 
 def _signal_title(result: ExerciseResult) -> str:
     what = {
-        "split_jumps": "which foot is forward (+ left, - right); dots: counted reps",
-        "ankle_rotations": "toe angle around the ankle in the image; each circle turns it 360°; dots: counted circles",
+        "split_jumps": "which foot is forward (+ left, - right); dots: counted reps, mid-air",
+        "ankle_rotations": "the toe's turn around its loop, seen along the shin: each circle adds 360°; dots: counted circles",
     }.get(result.name, "lower foot height: it rises only in flight (shaded); dots: counted jumps")
     return f"{result.name.replace('_', ' ')}: {what}"
 

@@ -129,7 +129,7 @@ def _around_athlete(
     pad = margin * max(x1 - x0, y1 - y0)
     left, right = int(max(0, x0 - pad)), int(min(w, x1 + pad))
     top, bottom = int(max(0, y0 - pad)), int(min(h, y1 + pad))
-    return cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2RGB)
+    return np.asarray(cv2.cvtColor(image[top:bottom, left:right], cv2.COLOR_BGR2RGB), dtype=np.uint8)
 
 
 def metric_rows(ex: ExerciseResult) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import ndimage
 
 from vision import landmarks as lm
 from vision.series import LandmarkSeries
@@ -24,6 +25,12 @@ LEG_PERCENTILE = 90
 """The leg length is this percentile of the per-frame thigh + shank: a bent knee seen from
 the front shortens the thigh in the image, so the longest frames (legs straight) hold the
 true length, and the top few percent may be a mislabelled frame."""
+
+CIRCLE_S = 1.4
+"""About one ankle circle (the synthetic athlete's pace; real circles take 1-2 s)."""
+
+MIN_LOOP = 0.1
+"""Below this share of the foot's length from the loop's centre the toe's angle is noise."""
 
 _SOLE = {side: [lm.side_idx(side, p) for p in ("heel", "foot_index")] for side in lm.SIDES}
 _FOOT = {side: [lm.side_idx(side, p) for p in ("ankle", "heel", "foot_index")] for side in lm.SIDES}
@@ -68,14 +75,39 @@ def lower_foot(series: LandmarkSeries) -> Trace:
 
 
 def toe_angle(series: LandmarkSeries, side: str) -> Trace:
-    """The toe's angle around the ankle in the image (0 = image right, + counterclockwise on
-    screen), unwrapped, so each circle of the foot adds or takes away 360°."""
-    toe, ankle = series.xy[:, lm.side_idx(side, "foot_index")], series.xy[:, lm.side_idx(side, "ankle")]
-    r = (toe - ankle).astype(np.float64)
-    angle = np.degrees(np.arctan2(-r[:, 1], r[:, 0]))
-    seen = np.isfinite(angle)
-    angle[seen] = np.degrees(np.unwrap(np.radians(angle[seen])))
-    return Trace(series.t, angle, f"{side} toe around the ankle", "degrees")
+    """How far the toe has turned around its loop, seen along the shin, degrees (unwrapped):
+    each ankle circle adds or takes away 360°.
+
+    As in the counter (`vision.counters.ankle`) and the labels (DESIGN.md §3): r = toe -
+    ankle in the world landmarks, written in the plane across the shin (axes: the facing made
+    perpendicular to the shin, and the shin × that), and turned about the loop's centre, not
+    the ankle (the loop sits off the shin). Offline, the centre is r's mean over `CIRCLE_S`,
+    about one circle, so a round loop averages to its middle. (In the image alone the loop is
+    often seen edge-on and would not wind.)
+    """
+    world = series.world.astype(np.float64)
+    knee, ankle, toe = (world[:, lm.side_idx(side, p)] for p in ("knee", "ankle", "foot_index"))
+    shin = _unit(ankle - knee)
+    f = facing(series)
+    ahead = np.stack([f[:, 0], np.zeros(len(f)), f[:, 1]], axis=1)
+    e1 = _unit(ahead - np.sum(ahead * shin, axis=1, keepdims=True) * shin)
+    e2 = np.cross(shin, e1)
+    r = toe - ankle
+    loop = np.stack([np.sum(r * e1, axis=1), np.sum(r * e2, axis=1)], axis=1)
+    seen = np.all(np.isfinite(loop), axis=1)
+    angle = np.full(len(loop), np.nan)
+    if seen.sum() >= 2:
+        filled = np.stack([np.interp(series.t, series.t[seen], loop[seen, k]) for k in range(2)], axis=1)
+        size = max(1, round(CIRCLE_S * series.fps))
+        d = filled - ndimage.uniform_filter1d(filled, size=size, axis=0, mode="nearest")
+        foot = float(np.median(np.linalg.norm(r[seen], axis=1)))
+        turning = seen & (np.linalg.norm(d, axis=1) > MIN_LOOP * foot)  # a still foot has no angle
+        angle[turning] = np.degrees(np.unwrap(np.arctan2(d[turning, 1], d[turning, 0])))
+    return Trace(series.t, angle, f"{side} toe's turn", "degrees")
+
+
+def _unit(v: Array) -> Array:
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
 def facing(series: LandmarkSeries) -> Array:
