@@ -7,11 +7,14 @@ on one landing straight, and is not judged from an oblique view.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from tests.report_truth import as_array, leg_m, nearest, traced, true_flights
 from vision import counters
+from vision import landmarks as lm
 from vision.counters.base import count
 from vision.report import metrics, traces
 from vision.result import ExerciseResult, Rep
@@ -151,3 +154,18 @@ def test_toe_turn_trace_winds_once_per_circle(direction: str) -> None:
     turn = traces.toe_angle(series, "right").values
     assert abs(np.nanmax(turn) - np.nanmin(turn)) == pytest.approx(4 * 360, abs=120)
     assert np.all(np.isnan(traces.toe_angle(series, "left").values[: len(series) // 2]))  # standing foot: no loop
+
+
+def test_a_lifted_leg_is_no_landing() -> None:
+    """Only knees over a foot on the floor are judged: a free leg held up (where MediaPipe
+    often misplaces the knee) makes no warning, even when the rep names no landing foot."""
+    series, _ = traced(MotionSpec("single_leg_hops", reps=6, side="left", seed=12), Camera.view("front"))
+    knee, hip = lm.side_idx("right", "knee"), lm.side_idx("right", "hip")
+    xy = series.xy.copy()
+    xy[:, knee, 0] += 0.5 * (xy[:, lm.idx("left_hip"), 0] - xy[:, hip, 0])  # the free knee drawn far inward
+    skewed = replace(series, xy=xy)
+    reps = tuple(replace(r, side=None) for r in counted("single_leg_hops", series).reps)
+    found = metrics.flights(skewed.t, traces.lower_foot(skewed).values, reps)
+    check = metrics.landing_valgus(skewed, reps, found)
+    assert check.judged and check.flagged == () and len(reps) == 6
+    assert np.nanmax(metrics.knee_fppa(skewed, "right").values) > 20  # the free knee does look knees-in

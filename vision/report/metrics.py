@@ -30,7 +30,9 @@ when it falls inside it (towards the body's midline). It is a front-view measure
 the side a bending knee moves across the image for a sagittal reason), so it is judged
 only when the camera sees the athlete within `FRONT_VIEW_DEG` of straight on, and said so
 otherwise. A landing is flagged when either landing knee's FPPA passes `VALGUS_DEG`
-during the first `LANDING_S` after touchdown (the absorption).
+during the first `LANDING_S` after touchdown (the absorption); a knee counts only while its
+foot is on the floor (`FOOT_DOWN`), since a free leg held up bends any way it likes, and
+MediaPipe often misplaces its knee (seen on the rendered session: 12° on a tucked leg).
 
 **Symmetry** is the limb symmetry index: the weaker side's mean over the stronger's, in
 percent (100 = even), as return-to-running hop tests report it.
@@ -75,6 +77,8 @@ VALGUS_DEG = 10.0
 """Knee FPPA on landing, degrees, above which the knee is said to fall inward. Healthy
 landings from the front keep within a few degrees; 10° and up is the dynamic valgus that
 injury-screening studies flag."""
+FOOT_DOWN = 0.05
+"""A foot within this many leg lengths (image height) of the lower foot is on the floor."""
 LANDING_S = 0.25
 """How long after touchdown the knee is watched (the landing's absorption)."""
 STANCE_S = (0.1, 0.4)
@@ -218,7 +222,11 @@ def landing_valgus(series: LandmarkSeries, reps: Sequence[Rep], found: Sequence[
         why = (f"the camera sees the athlete {view:.0f}° off the front; knee alignment is judged only "
                f"from the front or back (within {FRONT_VIEW_DEG:.0f}°)")  # fmt: skip
         return Valgus(False, view, reason=why)
-    knees = {side: knee_fppa(series, side).values for side in lm.SIDES}
+    low = traces.lower_foot(series).values
+    knees = {}
+    for side in lm.SIDES:  # a knee counts only while its foot is down: a tucked free leg is no landing
+        down = traces.foot_height(series, side) - low <= FOOT_DOWN
+        knees[side] = np.where(down, knee_fppa(series, side).values, np.nan)
     per_rep: list[float | None] = []
     for rep, flight in zip(reps, found):
         if flight is None:
