@@ -94,23 +94,25 @@ def _nearest(series: LandmarkSeries, t: float) -> int:
     return int(np.argmin(np.abs(series.t - t)))
 
 
-def read_frames(video: Path, indices: list[int]) -> dict[int, npt.NDArray[np.uint8]]:
-    """The frames at these positions in the video (one decode pass, stopping after the last)."""
-    wanted, found = set(indices), {}
-    for i, (_, frame) in enumerate(VideoFile(video)):
-        if i in wanted:
-            found[i] = frame.copy()
-        if i >= max(indices):
-            break
+def read_frames(video: Path | None, indices: set[int]) -> dict[int, npt.NDArray[np.uint8]]:
+    """The frames at these positions in the video, in one decode pass that stops after the
+    last; none when there is no readable video (the page then says so)."""
+    found: dict[int, npt.NDArray[np.uint8]] = {}
+    if video is None or not video.exists() or not indices:
+        return found
+    try:
+        for i, (_, frame) in enumerate(VideoFile(video)):
+            if i in indices:
+                found[i] = frame.copy()
+            if i >= max(indices):
+                break
+    except RepcountError:
+        pass  # not a video after all: the page goes without frames rather than without a report
     return found
 
 
-def key_framesfigure_data_uri(result: ExerciseResult, series: LandmarkSeries, video: Path) -> str | None:
-    """The key frames with the skeleton drawn on, as one inlined figure."""
-    shots = [s for s in key_shots(result, series) if series.detected[s.frame]]
-    if not shots:
-        return None
-    images = read_frames(video, [s.frame for s in shots])
+def key_frames_uri(shots: list[Shot], series: LandmarkSeries, images: dict[int, npt.NDArray[np.uint8]]) -> str | None:
+    """The shots found in ``images``, skeleton drawn on and cropped, as one inlined figure."""
     drawn = [
         (_around_athlete(draw_pose(images[s.frame], series.frame(s.frame)), series.xy[s.frame]), s.caption)
         for s in shots
@@ -181,15 +183,11 @@ def form_note(ex: ExerciseResult) -> dict[str, Any] | None:
 
 def render_report(result: AnalysisResult, series: LandmarkSeries, video: Path | None = None) -> str:
     """The page for ``result`` counted from ``series``; key frames only when ``video`` is readable."""
+    shots = {ex.name: [s for s in key_shots(ex, series) if series.detected[s.frame]] for ex in result.exercises}
+    images = read_frames(video, {s.frame for some in shots.values() for s in some})
     sections = []
     for ex in result.exercises:
         per_rep = plots.per_rep_figure(ex)
-        frames = None
-        if video is not None and video.exists():
-            try:
-                frames = key_framesfigure_data_uri(ex, series, video)
-            except RepcountError:
-                frames = None
         sections.append(
             {
                 "name": ex.name,
@@ -198,7 +196,7 @@ def render_report(result: AnalysisResult, series: LandmarkSeries, video: Path | 
                 "details": ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in ex.details.items()),
                 "signal": figure_data_uri(plots.signal_figure(ex, series)),
                 "per_rep": figure_data_uri(per_rep) if per_rep is not None else None,
-                "frames": frames,
+                "frames": key_frames_uri(shots[ex.name], series, images),
                 "metrics": metric_rows(ex),
                 "form": form_note(ex),
             }
