@@ -18,9 +18,10 @@ import numpy as np
 
 from vision import counters
 from vision.annotate import write_annotated
-from vision.compare import compare
+from vision.compare import Comparison, compare
 from vision.errors import NoPersonFound, RepcountError
 from vision.pose import PoseEstimator
+from vision.report.metrics import with_metrics
 from vision.result import AnalysisResult, ExerciseResult
 from vision.routine import Routine
 from vision.segment import Segment, find_segments, performed
@@ -93,6 +94,16 @@ def count_series(series: LandmarkSeries, exercises: tuple[str, ...]) -> tuple[Ex
     return tuple(counters.count(counters.get_counter(name, series.fps), series) for name in exercises)
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """A result together with the landmarks it was counted from (for reports and plots)."""
+
+    result: AnalysisResult
+    series: LandmarkSeries
+    comparison: Comparison | None = None
+    """The routine comparison itself (``result.routine`` holds it as JSON), when a routine was given."""
+
+
 def analyze(
     path: str | Path,
     exercise: str | None = None,
@@ -126,6 +137,19 @@ def analyze(
         >>> result = analyze("sample_videos/two_leg_hops.mp4", exercise="two_leg_hops")
         >>> result.exercises[0].count
     """
+    return analyze_with_series(path, exercise, routine=routine, progress=progress, cache=cache, annotate=annotate).result
+
+
+def analyze_with_series(
+    path: str | Path,
+    exercise: str | None = None,
+    *,
+    routine: Routine | None = None,
+    progress: Progress | None = None,
+    cache: str | Path | None = None,
+    annotate: str | Path | None = None,
+) -> Analysis:
+    """`analyze`, also returning the landmark series (a session report plots from it)."""
     if exercise is not None and exercise not in counters.available():
         raise RepcountError(f"unknown exercise {exercise!r}: use one of {', '.join(counters.available())}")
     if exercise is not None and routine is not None:
@@ -141,6 +165,8 @@ def analyze(
     else:
         segments = find_segments(series)
         results = tuple(s.result for s in segments if s.result is not None)
+    results = tuple(with_metrics(series, r) for r in results)
+    comparison = None if routine is None else compare(routine, performed(segments))
     result = AnalysisResult(
         source=path.name,
         fps=series.fps,
@@ -150,11 +176,11 @@ def analyze(
         exercises=results,
         warnings=run.warnings + tuple(dict.fromkeys(w for r in results for w in r.warnings)),
         segments=tuple(s.to_dict() for s in segments),
-        routine=None if routine is None else compare(routine, performed(segments)),
+        routine=None if comparison is None else comparison.to_dict(),
     )
     if annotate is not None:
         write_annotated(path, result, Path(annotate), series=series, progress=progress)
-    return result
+    return Analysis(result, series, comparison)
 
 
 def _file_stamp(path: Path) -> str:

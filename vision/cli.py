@@ -113,27 +113,51 @@ def analyze(
     annotate: Annotated[Optional[Path], typer.Option(help="Write an annotated copy of the video (.mp4).")] = None,
     cache: Annotated[Optional[Path], typer.Option(help="Keep the landmarks in this .npz and reuse them next time.")] = None,
     routine: Annotated[Optional[str], typer.Option(help="Compare with a routine: a .toml file, or 'default'.")] = None,
+    report: Annotated[Optional[Path], typer.Option(help="Write a session report: one HTML page with plots and metrics.")] = None,
 ) -> None:
     """Count the reps in a video file and print a table.
 
     Without --exercise the video is split into segments (exercises, rests, walking), each counted.
     """
-    from vision.analyze import analyze as run_analyze
+    from vision.analyze import analyze_with_series
+    from vision.report.session import landmarks_path, write_report
     from vision.report.table import print_result
     from vision.routine import routine_from
 
-    check_writable(json_out, csv_out, annotate)
+    check_writable(json_out, csv_out, annotate, report)
     with user_errors():
         prescribed = None if routine is None else routine_from(routine)
         with progress_bar(f"analysing {video.name}") as progress:
-            result = run_analyze(video, exercise, routine=prescribed, progress=progress, cache=cache, annotate=annotate)
-        print_result(console, result)
+            run = analyze_with_series(video, exercise, routine=prescribed, progress=progress, cache=cache, annotate=annotate)
+        result = run.result
+        print_result(console, result, run.comparison)
         for warning in result.warnings:
             err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
         if json_out:
             _write(json_out, result.to_json())
+            run.series.save(landmarks_path(json_out))  # what `repcount plot` redraws from
         if csv_out:
             _write(csv_out, result.to_csv())
+        if report:
+            write_report(report, result, run.series, video)
+            err_console.print(f"report: {report}", highlight=False)
+
+
+@app.command()
+def plot(
+    result_json: Annotated[Path, typer.Argument(help="A result written by 'repcount analyze --json'.")],
+    report: Annotated[Optional[Path], typer.Option(help="The HTML page to write (default: beside the JSON, .html).")] = None,
+    video: Annotated[Optional[Path], typer.Option(help="The clip, for key frames (default: the analysed path).")] = None,
+) -> None:
+    """Redraw a saved result's session report without running pose again."""
+    from vision.report.session import load_saved, write_report
+
+    out = report or result_json.with_suffix(".html")
+    check_writable(out)
+    with user_errors():
+        result, series, source = load_saved(result_json)
+        write_report(out, result, series, video or source)
+    console.print(f"report: {out}", highlight=False)
 
 
 @app.command("eval")
@@ -189,6 +213,7 @@ def synth(
     amplitude: Annotated[float, typer.Option(help="Size factor around 1 (hop height, circle size).")] = 1.0,
     outfit: Annotated[str, typer.Option(help="'default' or 'random' (drawn from --seed).")] = "default",
     seed: Annotated[int, typer.Option(help="Seed: the same options and seed give the same clip.")] = 0,
+    knee_valgus: Annotated[float, typer.Option(help="Hops and rope: turn the knees inward on landing by up to this many degrees.")] = 0.0,
 ) -> None:
     """Render the synthetic athlete doing exactly the reps asked for, with true labels."""
     from vision.synth.body import OUTFIT_DEFAULT
@@ -204,7 +229,8 @@ def synth(
                 content = _session(routine, seed)
             else:
                 content = MotionSpec(exercise or "", reps=reps, sets=sets, rest_s=rest, side=side, direction=direction,
-                                     style=style, tempo=tempo, amplitude=amplitude, seed=seed)  # fmt: skip
+                                     style=style, tempo=tempo, amplitude=amplitude, seed=seed,
+                                     knee_valgus_deg=knee_valgus)  # fmt: skip
             spec = ClipSpec(content, view=view, angle_deg=angle, distance=distance, width=width, height=height,
                             fps=fps, outfit="random" if outfit == "random" else OUTFIT_DEFAULT, seed=seed)  # fmt: skip
         except ValueError as e:

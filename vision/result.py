@@ -9,11 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import numbers
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # compare imports routine, which imports this module's EXERCISES
-    from vision.compare import Comparison
+from typing import Any
 
 SCHEMA = 1
 
@@ -56,7 +55,9 @@ class ExerciseResult:
         confidence: 0..1, how much the landmarks behind the count can be trusted
             (visibility of the feet, frames with a person); see `warnings`.
         warnings: plain sentences for the user, e.g. that the feet left the frame.
-        metrics: numbers that describe the reps (e.g. ``cadence_per_min``).
+        metrics: numbers that describe the reps (e.g. ``cadence_per_min``, flight and
+            contact times, jump height, form checks: see `vision.report.metrics`); values
+            are numbers, None, or lists and objects of them (``per_rep``).
         sets: reps in each set, where the exercise was found in a session (empty otherwise).
     """
 
@@ -65,7 +66,7 @@ class ExerciseResult:
     details: dict[str, Any] = field(default_factory=dict)
     confidence: float = 1.0
     warnings: tuple[str, ...] = ()
-    metrics: dict[str, float] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
     sets: tuple[int, ...] = ()
 
     @property
@@ -89,7 +90,7 @@ class ExerciseResult:
             "end_s": _round(self.end_s),
             "details": self.details,
             "reps": [r.to_dict() for r in self.reps],
-            "metrics": {k: round(v, 3) for k, v in self.metrics.items()},
+            "metrics": _rounded(self.metrics),
             "confidence": round(self.confidence, 3),
             "warnings": list(self.warnings),
             "sets": list(self.sets),
@@ -107,8 +108,8 @@ class AnalysisResult:
     pose_detected_ratio: float
     exercises: tuple[ExerciseResult, ...]
     warnings: tuple[str, ...] = ()
-    routine: Comparison | None = None
-    """What was done against the routine, when one was given (JSON: its ``to_dict()``)."""
+    routine: dict[str, Any] | None = None
+    """What was done against the routine, when one was given (`vision.compare.Comparison.to_dict`)."""
     segments: tuple[dict[str, Any], ...] = ()
     """Where a whole session was split up: each stretch's name (an exercise, ``rest``,
     ``walking`` or ``standing``), start and end, and for an exercise its foot, direction and sets."""
@@ -125,8 +126,23 @@ class AnalysisResult:
             "exercises": [e.to_dict() for e in self.exercises],
             "warnings": list(self.warnings),
             "segments": list(self.segments),
-            "routine": None if self.routine is None else self.routine.to_dict(),
+            "routine": self.routine,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AnalysisResult:
+        """A result read back from its JSON (`to_dict`), e.g. to redraw a report's plots."""
+        exercises = tuple(
+            ExerciseResult(
+                e["name"], tuple(Rep(**r) for r in e["reps"]), e.get("details", {}), e.get("confidence", 1.0),
+                tuple(e.get("warnings", ())), e.get("metrics", {}), tuple(e.get("sets", ())),
+            )
+            for e in data["exercises"]
+        )  # fmt: skip
+        return cls(
+            data["source"], data["fps"], data["frames"], data["duration_s"], data["pose_detected_ratio"],
+            exercises, tuple(data.get("warnings", ())), data.get("routine"), tuple(data.get("segments", ())),
+        )  # fmt: skip
 
     def to_json(self, indent: int | None = 2) -> str:
         """`to_dict` as a JSON string."""
@@ -145,3 +161,17 @@ class AnalysisResult:
 
 def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
+
+
+def _rounded(value: Any) -> Any:
+    """Plain JSON through nested dicts and lists: floats (numpy's too) to 3 decimals, NaN to
+    None (JSON has no NaN), integers as integers."""
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    return round(float(value), 3) if math.isfinite(value) else None

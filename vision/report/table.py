@@ -7,11 +7,12 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from vision.compare import Comparison
 from vision.evaluate import EvalSummary
 from vision.result import AnalysisResult
 
 
-def print_result(console: Console, result: AnalysisResult) -> None:
+def print_result(console: Console, result: AnalysisResult, comparison: Comparison | None = None) -> None:
     """What was counted in one source: one row per exercise (per segment of a session), then
     the session's timeline and the routine comparison where there are any."""
     table = Table(
@@ -36,9 +37,9 @@ def print_result(console: Console, result: AnalysisResult) -> None:
     console.print(table)
     if result.segments:
         console.print(_timeline(result.segments))
-    if result.routine is not None:
-        console.print(f"[bold]{result.routine.routine.name}[/]")
-        for line in result.routine.lines():
+    if comparison is not None:
+        console.print(f"[bold]{comparison.routine.name}[/]")
+        for line in comparison.lines():
             console.print(f"  {line}", highlight=False)
 
 

@@ -55,6 +55,12 @@ class MotionSpec:
         duration_s: when set, a set lasts this long instead of ``reps`` (rope, standing).
         variation: relative spread of each rep's tempo and size (0.15 = ±15 %).
         sway: size factor of the athlete's idle sway (0 = statue).
+        knee_valgus_deg: hops and rope: at each landing the thighs of the landing legs turn
+            inward (hip internal rotation, half as much adduction) by up to this angle, so
+            the knees fall inside the hip-ankle line (dynamic knee valgus, a form fault the
+            session report warns of); 0 lands with the knees over the feet. The knee's
+            frontal-plane angle this makes grows with the landing's knee bend: 20° gives
+            ~19° on two-leg hops, ~15° on single-leg hops, ~7° on rope bounces.
         seed: seeds every random choice; the same spec gives the same motion.
     """
 
@@ -71,6 +77,7 @@ class MotionSpec:
     duration_s: float | None = None
     variation: float = 0.15
     sway: float = 1.0
+    knee_valgus_deg: float = 0.0
     seed: int = 0
 
     def __post_init__(self) -> None:

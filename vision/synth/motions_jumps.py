@@ -81,10 +81,20 @@ ROPE = HopStyle(
 ROPE_SINGLE = HopStyle(ROPE.bounce, {"hip_flex": 0.25, "knee": 1.3, "ankle_flex": -0.3}, ROPE.arms)
 
 
-def hop_posture(track: HopTrack, style: HopStyle, sway: Sway, t: float, rope: float | None = None) -> Posture:
-    """The athlete at time t of a hop-like set: bouncing legs, tucked feet, arms, sway."""
+def hop_posture(
+    track: HopTrack, style: HopStyle, sway: Sway, t: float, rope: float | None = None, valgus_deg: float = 0.0
+) -> Posture:
+    """The athlete at time t of a hop-like set: bouncing legs, tucked feet, arms, sway.
+
+    ``valgus_deg`` turns the thighs inward through each ground contact, most at its middle
+    (the landing's deepest point), as `MotionSpec.knee_valgus_deg` says.
+    """
     ph, engaged = track.phase(t), track.engagement(t)
-    bounce = {k: engaged * v for k, v in style.bounce.leg(ph).items()}
+    leg = style.bounce.leg(ph)
+    if valgus_deg and not ph.airborne:
+        inward = np.radians(valgus_deg) * float(np.sin(np.pi * ph.u))
+        leg = add(leg, {"hip_rot": -inward, "hip_abd": -0.5 * inward})
+    bounce = {k: engaged * v for k, v in leg.items()}
     legs = {}
     for side in ("left", "right"):
         legs.update(sided(side, blend(bounce, style.tuck, track.tuck(side, t))))
@@ -115,13 +125,16 @@ def hop_set(
 def hop_motion(spec: MotionSpec, track: HopTrack, style: HopStyle, sway: Sway, with_rope: bool = False) -> Motion:
     """Wrap a track as a `Motion` with one segment (rope phase included for jump rope)."""
     seg = (track.segment(spec.exercise, (spec.style or "two_foot") if with_rope else spec.style),)
+    valgus = spec.knee_valgus_deg
     if not with_rope:
-        return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t), seg)
+        return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t, valgus_deg=valgus), seg)
     apex = np.array([j.apex for j in track.jumps])
     knots_t = np.concatenate([[apex[0] - 0.6], apex, [apex[-1] + 0.1]])
     turns = np.pi + 2 * np.pi * np.arange(len(apex))
     knots_v = np.concatenate([[-0.75 * np.pi], turns, [turns[-1] + 0.25 * np.pi]])  # from and to behind the heels
-    return Motion(track.end_s, lambda t: hop_posture(track, style, sway, t, float(np.interp(t, knots_t, knots_v))), seg)
+    return Motion(
+        track.end_s, lambda t: hop_posture(track, style, sway, t, float(np.interp(t, knots_t, knots_v)), valgus), seg
+    )
 
 
 @register("two_leg_hops")
