@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vision.evaluate import EvalSummary
 from vision.result import AnalysisResult
+from vision.store import ClipRecord
 
 
 def print_result(console: Console, result: AnalysisResult) -> None:
@@ -52,3 +56,23 @@ def print_eval(console: Console, summary: EvalSummary) -> None:
 
 def _seconds(t: float | None) -> str:
     return "" if t is None else f"{t:.1f} s"
+
+
+def print_history(console: Console, athlete: str, records: Sequence[ClipRecord]) -> None:
+    """An athlete's clips over time, then each exercise's first, last and best session."""
+    from vision.report.club import athlete_summaries
+
+    table = Table(title=f"{athlete}: {len(records)} clips")
+    for column in ("date", "clip", "counted", "routine"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        counted = ", ".join(f"{e.name} {e.count}" for e in r.exercises) or "nothing counted"
+        routine = "" if r.routine_items is None else f"{r.routine_complete}/{r.routine_items} items"
+        table.add_row(r.date, r.name, counted if r.ok else f"[red]failed:[/] {escape(r.reason or '')}", routine)
+    console.print(table)
+    for summary in athlete_summaries(records):
+        for name, points in summary.per_session.items():
+            first, last = points[0], points[-1]
+            best = max(points, key=lambda p: p[1])
+            console.print(f"{name}: {first[1]} ({first[0]}) -> {last[1]} ({last[0]}), best {best[1]} ({best[0]}), "
+                          f"{len(points)} sessions", highlight=False)  # fmt: skip
