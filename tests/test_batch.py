@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,7 @@ from vision.batch import discover, performed_blocks, read_manifest
 from vision.compare import Performed
 from vision.report.club import athlete_summaries, club_report_html
 from vision.result import AnalysisResult, ExerciseResult, Rep
+from vision.routine import parse_routine
 from vision.store import SCHEMA_VERSION, ClipRecord, ExerciseRow, Store, StoreError
 
 
@@ -132,7 +134,7 @@ def test_history_without_a_database_is_one_line(tmp_path: Path) -> None:
 def test_counts_become_routine_blocks_per_foot_and_direction() -> None:
     rotations = ExerciseResult("ankle_rotations", (Rep(1.0),) * 5, {"left_cw": 3, "left_ccw": 0, "right_ccw": 2})
     hops = ExerciseResult("two_leg_hops", (Rep(1.0), Rep(3.0)))
-    blocks = performed_blocks(AnalysisResult("c.mp4", 30.0, 10, 1.0, 1.0, (rotations, hops)))
+    blocks = performed_blocks(AnalysisResult("c.mp4", 30.0, 10, 1.0, 1.0, (rotations, hops)).exercises)
     assert blocks == [
         Performed("ankle_rotations", "left", "cw", (3,)),
         Performed("ankle_rotations", "right", "ccw", (2,)),
@@ -148,12 +150,36 @@ def test_season_summary_adds_up_per_session_day() -> None:
         record("b/1.mp4", "bo", "2026-09-02", jump_rope=40),
     ]
     ann, bo = athlete_summaries(records)
-    assert ann.sessions == ("2026-09-01", "2026-09-08")
+    assert [day.date for day in ann.sessions] == ["2026-09-01", "2026-09-08"]
     assert ann.per_session["two_leg_hops"] == (("2026-09-01", 12), ("2026-09-08", 15))
     assert ann.totals == {"split_jumps": 10, "two_leg_hops": 27}
     assert bo.totals == {"jump_rope": 40}
     page = club_report_html(records)
     assert page.count("data:image/png;base64,") == 2 and "<script" not in page
+
+
+def test_a_session_day_is_compared_with_the_routine_its_clips_name() -> None:
+    """Clips of one exercise each, filmed the same day, add up to one session against the routine."""
+    routine = parse_routine("""
+        name = "Mini"
+        [[item]]
+        exercise = "split_jumps"
+        sets = 2
+        reps = 10
+        [[item]]
+        exercise = "two_leg_hops"
+        reps = 8
+    """)
+    day = [replace(record("a/1.mp4", "ann", "2026-09-01", split_jumps=10), routine="Mini"),
+           replace(record("a/2.mp4", "ann", "2026-09-01", split_jumps=7), routine="Mini"),
+           replace(record("a/3.mp4", "ann", "2026-09-01", two_leg_hops=9), routine="Mini")]  # fmt: skip
+    (ann,) = athlete_summaries(day, {"Mini": routine})
+    (session,) = ann.sessions
+    assert session.routine is not None
+    assert session.routine.lines()[:3] == ["split jumps set 1: 10 of 10 ✓", "split jumps set 2: 7 of 10 ✗",
+                                           "two-leg hops: 9 of 8 ✓"]  # fmt: skip
+    assert (ann.routine_complete, ann.routine_items) == (1, 2)
+    assert "1 of 2 items complete" in club_report_html(day, {"Mini": routine})
 
 
 # ---------------------------------------------------------------- real pose, real CLI

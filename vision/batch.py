@@ -30,7 +30,7 @@ import resource
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from vision.compare import Performed, compare
 from vision.counters import available
 from vision.errors import RepcountError
-from vision.result import AnalysisResult, ExerciseResult
+from vision.result import AnalysisResult
 from vision.routine import DEFAULT_ROUTINE, Routine, load_routine
 from vision.store import ClipRecord, Store
 
@@ -131,6 +131,8 @@ class BatchPlan:
     clips: tuple[Clip, ...]
     todo: tuple[Job, ...]
     unchanged: tuple[ClipRecord, ...]
+    routines: dict[str, Routine]
+    """The routines the clips are compared with, by name (for the club report's sessions)."""
 
 
 # ---------------------------------------------------------------- discovery
@@ -233,20 +235,23 @@ def plan_batch(
             sha = stored.sha256
         else:
             sha = file_hash(clip.path)
+        routine = routines.get(clip.routine or "")
         record = ClipRecord(str(clip.path), clip.name, sha, stat.st_size, stat.st_mtime_ns, clip.athlete, clip.date,
-                            clip.exercise, status="failed", json_path=str(out / f"{clip.name}.json"))  # fmt: skip
+                            clip.exercise, status="failed", json_path=str(out / f"{clip.name}.json"),
+                            routine=routine.name if routine else None)  # fmt: skip
         if stored and stored.sha256 == sha and _same_labels(stored, record):
             unchanged.append(stored)
             continue
         annotated = out / f"{clip.name}.annotated.mp4" if annotate else None
-        todo.append(Job(clip, record, routines.get(clip.routine or ""), annotated))
-    return BatchPlan(tuple(clips), tuple(todo), tuple(unchanged))
+        todo.append(Job(clip, record, routine, annotated))
+    return BatchPlan(tuple(clips), tuple(todo), tuple(unchanged), {r.name: r for r in routines.values()})
 
 
 def _same_labels(stored: ClipRecord, new: ClipRecord) -> bool:
-    """The manifest may relabel an unchanged clip: a new athlete or date is a new record, a new
-    exercise a new analysis."""
-    return (stored.athlete, stored.date, stored.exercise) == (new.athlete, new.date, new.exercise)
+    """The manifest may relabel an unchanged clip, or the routine change: a new athlete or date is a
+    new record, a new exercise a new analysis, a new routine a new comparison."""
+    return (stored.athlete, stored.date, stored.exercise, stored.routine) == (new.athlete, new.date, new.exercise,
+                                                                              new.routine)  # fmt: skip
 
 
 def _routine(folder: Path, spec: str) -> Routine:
@@ -288,21 +293,47 @@ def analyze_job(job: Job) -> Outcome:
             partial.parent.mkdir(parents=True, exist_ok=True)
         result = analyze(job.clip.path, job.clip.exercise, annotate=partial, pose=_worker_pose())
         if job.routine is not None:
-            result = replace(result, routine=compare(job.routine, performed_blocks(result)).to_dict())
+            result = replace(result, routine=compare(job.routine, performed_blocks(result.exercises)).to_dict())
         if partial is not None and job.annotate is not None:
             os.replace(partial, job.annotate)
     except RepcountError as e:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - reported per clip, see the docstring
         error = f"internal error: {type(e).__name__}: {e}"
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return Outcome(job, result, error, time.perf_counter() - start, os.getpid(), peak_rss_mb)
+    return Outcome(job, result, error, time.perf_counter() - start, os.getpid(), peak_rss_mb())
 
 
-def performed_blocks(result: AnalysisResult) -> list[Performed]:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not ``ru_maxrss``: the latter survives
+    exec, so a worker spawned by a big parent would report the parent's peak."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) / 1024
+    except (OSError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux, bytes on macOS
+
+
+class Counted(Protocol):
+    """One exercise's count: an `ExerciseResult` fresh from a worker, or an `ExerciseRow` from the store."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def details(self) -> dict[str, Any]: ...
+    @property
+    def start_s(self) -> float | None: ...
+    @property
+    def end_s(self) -> float | None: ...
+
+
+def performed_blocks(exercises: Iterable[Counted]) -> list[Performed]:
     """The counted exercises as `vision.compare` blocks, split per foot and direction where the
-    counters split their counts (ankle rotations, single-leg hops), so per-foot items match."""
-    return [block for exercise in result.exercises for block in _blocks(exercise)]
+    counters split their counts (ankle rotations, single-leg hops), so per-foot items match.
+
+    (Until analyze finds the exercise segments itself, each exercise of a clip is one block.)"""
+    return [block for exercise in exercises for block in _blocks(exercise)]
 
 
 _SPLITS: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {
@@ -312,7 +343,7 @@ _SPLITS: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {
 }  # fmt: skip
 
 
-def _blocks(exercise: ExerciseResult) -> list[Performed]:
+def _blocks(exercise: Counted) -> list[Performed]:
     duration = None if exercise.start_s is None or exercise.end_s is None else exercise.end_s - exercise.start_s
     splits = _SPLITS.get(exercise.name)
     if splits is None:
@@ -411,13 +442,20 @@ class RayEngine:
         self._task = ray.remote(num_cpus=1, max_retries=1)(analyze_job)
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
+        """At most ``workers`` tasks in flight, so a 10,000-clip batch does not flood the scheduler.
+        A task whose worker died twice (out of memory, a node lost) is a failed clip, not a failed batch."""
         queue = list(reversed(jobs))
-        running: list[Any] = []
+        running: dict[Any, Job] = {}
         while queue or running:
             while queue and len(running) < self.workers:
-                running.append(self._task.remote(queue.pop()))
-            done, running = self._ray.wait(running, num_returns=1)
-            yield from self._ray.get(done)
+                job = queue.pop()
+                running[self._task.remote(job)] = job
+            (ref,), _ = self._ray.wait(list(running), num_returns=1)
+            job = running.pop(ref)
+            try:
+                yield self._ray.get(ref)
+            except self._ray.exceptions.RayError as e:
+                yield Outcome(job, None, f"the Ray worker failed: {type(e).__name__}", 0.0, 0, 0.0)
 
     def close(self) -> None:
         self._ray.shutdown()

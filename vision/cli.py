@@ -295,7 +295,7 @@ def batch(
                         progress(done, len(plan.todo))
         records = [r for clip in plan.clips if (r := store.get(str(clip.path))) is not None]
         write_summary(records, out / "summary.csv")
-        write_club_report(store.clips(), out / "report.html")
+        write_club_report(store.clips(), out / "report.html", plan.routines)
     failed = sum(not r.ok for r in records)
     console.print(f"{len(records)} clips ({failed} failed): {out / 'summary.csv'}, {out / 'report.html'}",
                   markup=False, highlight=False)  # fmt: skip
