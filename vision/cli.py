@@ -286,13 +286,20 @@ def batch(
         plan = plan_batch(clips, out, store, annotate=annotate, routine=routine)
         err_console.print(f"{len(plan.clips)} clips: {len(plan.todo)} to analyse, {len(plan.unchanged)} unchanged",
                           highlight=False)  # fmt: skip
-        if plan.todo:
+        done = 0
+        try:
             with LocalEngine(workers) if engine == "local" else RayEngine(address, workers) as runner:
                 with progress_bar("batch") as progress:
                     progress(0, len(plan.todo))
-                    for done, (record, outcome) in enumerate(run_jobs(plan, runner, store), start=1):
-                        err_console.print(_status_line(record, outcome.seconds), highlight=False, markup=False, soft_wrap=True)
+                    for record, outcome in run_jobs(plan, runner, store):
+                        line = _status_line(record, outcome.seconds)
+                        err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+                        done += 1
                         progress(done, len(plan.todo))
+        except KeyboardInterrupt:
+            err_console.print(f"repcount: interrupted after {done} of {len(plan.todo)} clips, all recorded; "
+                              "run the same command again to go on", highlight=False, soft_wrap=True)  # fmt: skip
+            raise typer.Exit(130) from None
         records = [r for clip in plan.clips if (r := store.get(str(clip.path))) is not None]
         write_summary(records, out / "summary.csv")
         write_club_report(store.clips(), out / "report.html", plan.routines)
