@@ -21,13 +21,15 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.conftest import SAMPLES, repcount
 from tests.test_cli import assert_one_line_error
-from vision.analyze import analyze
+from vision.analyze import analyze, run_pose
 from vision.batch import discover, performed_blocks, read_manifest
 from vision.compare import Performed
+from vision.pose import PoseEstimator
 from vision.report.club import athlete_summaries, club_report_html
 from vision.result import AnalysisResult, ExerciseResult, Rep
 from vision.routine import parse_routine
@@ -242,6 +244,19 @@ def test_manifest_names_athlete_date_and_exercise(tmp_path: Path, ffmpeg: str) -
     assert db_rows(out / "repcount.db", "SELECT athlete, date, exercise, routine_items FROM clips") == [
         ("Dana", "2026-10-01", "two_leg_hops", 9)
     ]
+
+
+@pytest.mark.slow
+def test_a_reused_pose_estimator_sees_each_clip_as_a_fresh_one(tmp_path: Path, ffmpeg: str) -> None:
+    """Batch workers keep one model for all their clips: the landmarks must not depend on the clip before."""
+    clips = [cut(ffmpeg, "split_jumps_oblique", tmp_path / "a.mp4", seconds=1.0),
+             cut(ffmpeg, "two_leg_hops_front", tmp_path / "b.mp4", seconds=1.0)]  # fmt: skip
+    fresh = [run_pose(clip).series for clip in clips]
+    with PoseEstimator() as pose:
+        reused = [run_pose(clip, pose=pose).series for clip in clips]
+    for a, b in zip(fresh, reused):
+        np.testing.assert_array_equal(a.xy, b.xy)
+        np.testing.assert_array_equal(a.world, b.world)
 
 
 def children(pid: int) -> set[int]:

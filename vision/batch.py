@@ -35,7 +35,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vision.compare import Performed, compare
@@ -407,14 +406,6 @@ class LocalEngine:
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
-    def __enter__(self) -> LocalEngine:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
-
 
 class RayEngine:
     """Clips as Ray tasks on a cluster; each Ray worker process keeps its pose model between tasks.
@@ -459,14 +450,6 @@ class RayEngine:
 
     def close(self) -> None:
         self._ray.shutdown()
-
-    def __enter__(self) -> RayEngine:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 # ---------------------------------------------------------------- recording

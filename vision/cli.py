@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -288,7 +288,7 @@ def batch(
                           highlight=False)  # fmt: skip
         done = 0
         try:
-            with LocalEngine(workers) if engine == "local" else RayEngine(address, workers) as runner:
+            with closing(LocalEngine(workers) if engine == "local" else RayEngine(address, workers)) as runner:
                 with progress_bar("batch") as progress:
                     progress(0, len(plan.todo))
                     for record, outcome in run_jobs(plan, runner, store):
