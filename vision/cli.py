@@ -284,6 +284,8 @@ def batch(
     check_writable(out / "summary.csv", db)
     with user_errors(), Store(db or out / "repcount.db") as store:
         plan = plan_batch(clips, out, store, annotate=annotate, routine=routine)
+        for known in plan.routines.values():
+            store.put_routine(known)
         err_console.print(f"{len(plan.clips)} clips: {len(plan.todo)} to analyse, {len(plan.unchanged)} unchanged",
                           highlight=False)  # fmt: skip
         done = 0
@@ -302,7 +304,7 @@ def batch(
             raise typer.Exit(130) from None
         records = [r for clip in plan.clips if (r := store.get(str(clip.path))) is not None]
         write_summary(records, out / "summary.csv")
-        write_club_report(store.clips(), out / "report.html", plan.routines)
+        write_club_report(store.clips(), out / "report.html", store.routines())
     failed = sum(not r.ok for r in records)
     console.print(f"{len(records)} clips ({failed} failed): {out / 'summary.csv'}, {out / 'report.html'}",
                   markup=False, highlight=False)  # fmt: skip
@@ -333,7 +335,7 @@ def history(
         records = store.clips(athlete)
         if not records:
             fail(f"no clips of {athlete!r} in {path}; athletes there: {', '.join(store.athletes()) or 'none'}")
-        print_history(console, athlete, records)
+        print_history(console, athlete, records, store.routines())
 
 
 def quiet_native_stderr() -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from vision.errors import RepcountError
 from vision.result import AnalysisResult
+from vision.routine import Routine, parse_routine, to_toml
 
 __all__ = ["SCHEMA_VERSION", "ClipRecord", "ExerciseRow", "Store", "StoreError"]
 
@@ -60,6 +61,10 @@ CREATE TABLE IF NOT EXISTS exercises (
     PRIMARY KEY (clip_id, idx)
 );
 CREATE INDEX IF NOT EXISTS clips_athlete ON clips(athlete, date);
+CREATE TABLE IF NOT EXISTS routines (
+    name TEXT PRIMARY KEY,              -- clips.routine
+    toml TEXT NOT NULL                  -- the routine as a routine file, so reports can compare later
+);
 """
 
 
@@ -186,6 +191,16 @@ class Store:
                 f"INSERT INTO exercises (clip_id, idx, {', '.join(_EXERCISE_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [(cur.lastrowid, i, *_exercise_values(e)) for i, e in enumerate(record.exercises)],
             )
+
+    def put_routine(self, routine: Routine) -> None:
+        """Keep a routine the clips are compared with, so `history` and later reports can use it."""
+        with self._db:
+            self._db.execute("INSERT OR REPLACE INTO routines VALUES (?, ?)", (routine.name, to_toml(routine)))
+
+    def routines(self) -> dict[str, Routine]:
+        """The routines kept, by name."""
+        rows = self._db.execute("SELECT name, toml FROM routines").fetchall()
+        return {name: parse_routine(text, f"{self.path} routine {name!r}") for name, text in rows}
 
     def get(self, path: str) -> ClipRecord | None:
         """The stored clip at this absolute path, if any."""

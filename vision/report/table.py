@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -10,6 +10,7 @@ from rich.table import Table
 
 from vision.evaluate import EvalSummary
 from vision.result import AnalysisResult
+from vision.routine import Routine
 from vision.store import ClipRecord
 
 
@@ -58,21 +59,25 @@ def _seconds(t: float | None) -> str:
     return "" if t is None else f"{t:.1f} s"
 
 
-def print_history(console: Console, athlete: str, records: Sequence[ClipRecord]) -> None:
-    """An athlete's clips over time, then each exercise's first, last and best session."""
+def print_history(
+    console: Console, athlete: str, records: Sequence[ClipRecord], routines: Mapping[str, Routine]
+) -> None:
+    """An athlete's sessions over time (a day's clips together, against their routine), then each
+    exercise's first, last and best session."""
     from vision.report.club import athlete_summaries
 
-    table = Table(title=f"{athlete}: {len(records)} clips")
-    for column in ("date", "clip", "counted", "routine"):
+    (summary,) = athlete_summaries(records, routines)
+    table = Table(title=f"{athlete}: {len(summary.sessions)} sessions, {len(records)} clips")
+    for column in ("date", "clips", "counted", "routine"):
         table.add_column(column, overflow="fold")
-    for r in records:
-        counted = ", ".join(f"{e.name} {e.count}" for e in r.exercises) or "nothing counted"
-        routine = "" if r.routine_items is None else f"{r.routine_complete}/{r.routine_items} items"
-        table.add_row(r.date, r.name, counted if r.ok else f"[red]failed:[/] {escape(r.reason or '')}", routine)
+    for day in summary.sessions:
+        clips = "\n".join(c.name if c.ok else f"{c.name} [red](failed: {escape(c.reason or '')})[/]" for c in day.clips)
+        counted = ", ".join(f"{name} {n}" for name, n in day.totals.items()) or "nothing counted"
+        routine = "" if day.routine is None else f"{day.routine_complete}/{len(day.routine.items)} items complete"
+        table.add_row(day.date, clips, counted, routine)
     console.print(table)
-    for summary in athlete_summaries(records):
-        for name, points in summary.per_session.items():
-            first, last = points[0], points[-1]
-            best = max(points, key=lambda p: p[1])
-            console.print(f"{name}: {first[1]} ({first[0]}) -> {last[1]} ({last[0]}), best {best[1]} ({best[0]}), "
-                          f"{len(points)} sessions", highlight=False)  # fmt: skip
+    for name, points in summary.per_session.items():
+        (first_day, first), (last_day, last) = points[0], points[-1]
+        best_day, best = max(points, key=lambda p: p[1])
+        console.print(f"{name}: {first} ({first_day}) -> {last} ({last_day}), best {best} ({best_day}), "
+                      f"{len(points)} sessions", highlight=False)  # fmt: skip
