@@ -382,13 +382,15 @@ class LocalEngine:
 
     Args:
         workers: processes (default: one per core).
-        pin: keep each worker on its own core. TFLite runs several threads per process; on a
-            small machine, workers whose threads compete for every core run slower together
-            than pinned ones (measured in benchmarks/batch.py).
+        pin: keep each worker on its own core (default: when there are several workers).
+            MediaPipe runs several threads per process; workers whose threads roam over every
+            core ran 1.06x faster than one worker on 2 cores, pinned ones 1.54x
+            (benchmarks/batch.py). One worker gains nothing: its decode thread would share its core.
     """
 
-    def __init__(self, workers: int | None = None, pin: bool = True) -> None:
+    def __init__(self, workers: int | None = None, pin: bool | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
+        pin = self.workers > 1 if pin is None else pin
         context = mp.get_context("spawn")  # no fork of a process that may hold MediaPipe's threads
         self._pool = ProcessPoolExecutor(self.workers, context, initializer=_pool_worker_init,
                                          initargs=(context.Value("i", 0), pin))  # fmt: skip
