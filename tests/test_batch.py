@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
+import shutil
 import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -319,23 +320,28 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def ray_cluster(tmp_path: Path) -> Iterator[str]:
-    """A Ray head node and a second node, one CPU each, on loopback; stopped afterwards."""
+def ray_cluster(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A Ray head node and a second node, one CPU each, on loopback; stopped afterwards.
+
+    HOME points to an empty folder: an earlier ``ray.init()`` on this machine leaves an auth
+    token in ~/.ray that makes a joining node fail to authenticate."""
     pytest.importorskip("ray")
-    ray_exe = Path(sys.executable).parent / "ray"
-    port = free_port()
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("RAY_USAGE_STATS_ENABLED", "0")
+    ray_exe = str(Path(sys.executable).parent / "ray")
+    port = str(free_port())
     address = f"127.0.0.1:{port}"
-    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
     common = ["--num-cpus", "1", "--node-ip-address", "127.0.0.1", "--disable-usage-stats"]
+    temp_dir = tempfile.mkdtemp(prefix="rc-ray-")  # short: Ray's socket paths must fit in 107 bytes
+    head = ["--head", "--port", port, "--include-dashboard", "false", "--temp-dir", temp_dir]
     try:
-        subprocess.run([str(ray_exe), "start", "--head", "--port", str(port), "--include-dashboard", "false",
-                        "--temp-dir", "/tmp/ray-repcount-test", *common],
-                       check=True, capture_output=True, env=env, timeout=120)  # fmt: skip
-        subprocess.run([str(ray_exe), "start", "--address", address, *common],
-                       check=True, capture_output=True, env=env, timeout=120)  # fmt: skip
+        for args in (head, ["--address", address]):
+            started = subprocess.run([ray_exe, "start", *args, *common], capture_output=True, text=True, timeout=120)
+            assert started.returncode == 0, started.stderr[-2000:]
         yield address
     finally:
-        subprocess.run([str(ray_exe), "stop", "--force"], capture_output=True, env=env, timeout=120)
+        subprocess.run([ray_exe, "stop", "--force"], capture_output=True, timeout=120)
+        shutil.rmtree(temp_dir, ignore_errors=True)
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ A club drops its clips in a folder (one subfolder per athlete, or a ``manifest.c
 analyses each clip with the same `vision.analyze.analyze` as one file, writes each result
 JSON beside the others and records it in the SQLite `Store`. The flow is one way::
 
-    discover(folder) -> plan_batch(...) -> engine.run(jobs) -> record(outcome) -> Store, JSON files
+    discover(folder) -> plan_batch(...) -> engine.run(jobs) -> record_outcome(...) -> Store, JSON files
 
 - Work is decided by content: a clip whose SHA-256 is in the store is not analysed again, so
   a second run does only new or changed clips, and a run killed halfway resumes where it stopped.
@@ -223,6 +223,8 @@ def plan_batch(
         annotate: also write an annotated copy of each clip.
         routine: ``"default"`` or a routine file, for clips whose manifest row names none.
     """
+    if routine not in (None, "default"):  # given on the command line: relative to where it was typed
+        routine = str(Path(str(routine)).resolve())
     clips = [c if c.routine or not routine else replace(c, routine=routine) for c in discover(folder)]
     routines = {spec: _routine(folder, spec) for spec in {c.routine for c in clips} if spec}
     todo: list[Job] = []
@@ -254,10 +256,8 @@ def _same_labels(stored: ClipRecord, new: ClipRecord) -> bool:
 
 
 def _routine(folder: Path, spec: str) -> Routine:
-    if spec == "default":
-        return DEFAULT_ROUTINE
-    path = Path(spec)
-    return load_routine(path if path.is_absolute() or path.exists() else folder / path)
+    """The routine a spec names: ``default``, or a file (a manifest's, relative to the clips folder)."""
+    return DEFAULT_ROUTINE if spec == "default" else load_routine(folder / spec)
 
 
 # ---------------------------------------------------------------- the worker side
@@ -291,7 +291,7 @@ def analyze_job(job: Job) -> Outcome:
         if partial is not None:
             partial.parent.mkdir(parents=True, exist_ok=True)
         result = analyze(job.clip.path, job.clip.exercise, annotate=partial, pose=_worker_pose())
-        if job.routine is not None:
+        if job.routine is not None:  # when analyze compares with a routine itself, pass job.routine to it
             result = replace(result, routine=compare(job.routine, performed_blocks(result.exercises)).to_dict())
         if partial is not None and job.annotate is not None:
             os.replace(partial, job.annotate)
