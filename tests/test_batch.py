@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -238,12 +239,14 @@ def test_batch_of_a_club_folder(tmp_path: Path, ffmpeg: str) -> None:
 
 
 @pytest.mark.slow
-def test_manifest_names_athlete_date_and_exercise(tmp_path: Path, ffmpeg: str) -> None:
+def test_manifest_routine_and_annotated_videos(tmp_path: Path, ffmpeg: str) -> None:
     clips, out = tmp_path / "clips", tmp_path / "out"
     clip = cut(ffmpeg, "two_leg_hops_front", clips / "session1.mp4")
     (clips / "manifest.csv").write_text("file,athlete,date,exercise\nsession1.mp4,Dana,2026-10-01,two_leg_hops\n")
-    batch(clips, out, "--routine", "default")
+    batch(clips, out, "--routine", "default", "--annotate")
     doc = json.loads((out / "session1.mp4.json").read_text())
+    annotated = cv2.VideoCapture(str(out / "session1.mp4.annotated.mp4"))
+    assert int(annotated.get(cv2.CAP_PROP_FRAME_COUNT)) == doc["frames"]
     assert counts(doc) == counts(analyze(clip, "two_leg_hops"))
     assert doc["routine"]["name"] == "Runner foot & ankle"
     assert db_rows(out / "repcount.db", "SELECT athlete, date, exercise, routine_items FROM clips") == [
