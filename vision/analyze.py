@@ -10,7 +10,8 @@ Ctrl-C.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +41,9 @@ class PoseRun:
     warnings: tuple[str, ...]
 
 
-def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = None) -> PoseRun:
+def run_pose(
+    path: Path, progress: Progress | None = None, cache: Path | None = None, pose: PoseEstimator | None = None
+) -> PoseRun:
     """Landmarks of the athlete in every frame of a video file.
 
     Args:
@@ -48,6 +51,7 @@ def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = 
         progress: optional callback for a progress bar.
         cache: an ``.npz`` to reuse: read when it exists and was made from a file of
             the same size and modification time, written otherwise.
+        pose: an estimator to reuse (a batch worker loads the model once); None makes one.
 
     Raises:
         RepcountError (and subclasses): the file is missing or not a video.
@@ -62,10 +66,10 @@ def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = 
     times: list[float] = []
     frames: list[PoseFrame | None] = []
     try:
-        with PoseEstimator() as pose:
+        with _estimator(pose) as estimator:
             for t, image in video:
                 times.append(t)
-                frames.append(pose.process(image, t))
+                frames.append(estimator.process(image, t))
                 if progress is not None:
                     progress(len(times), video.info.frame_count or 0)
     except KeyboardInterrupt:
@@ -78,6 +82,17 @@ def run_pose(path: Path, progress: Progress | None = None, cache: Path | None = 
     if cache is not None and not interrupted:
         series.save(cache)
     return PoseRun(series, tuple(warnings))
+
+
+@contextmanager
+def _estimator(pose: PoseEstimator | None) -> Iterator[PoseEstimator]:
+    """The caller's estimator, reset for a new clip and left open; or a fresh one, closed after."""
+    if pose is None:
+        with PoseEstimator() as fresh:
+            yield fresh
+    else:
+        pose.new_clip()
+        yield pose
 
 
 def _load_cache(cache: Path, stamp: str) -> LandmarkSeries | None:
@@ -112,6 +127,7 @@ def analyze(
     progress: Progress | None = None,
     cache: str | Path | None = None,
     annotate: str | Path | None = None,
+    pose: PoseEstimator | None = None,
 ) -> AnalysisResult:
     """Count the reps in a video file.
 
@@ -126,6 +142,7 @@ def analyze(
         cache: optional ``.npz`` path to keep the landmarks for a re-run.
         annotate: optional ``.mp4`` path for a copy of the video with the skeleton and
             the running count drawn on it.
+        pose: an open `PoseEstimator` to reuse across calls (batch workers); None loads the model.
 
     Returns:
         The counts, with per-rep times, in the JSON layout of DESIGN.md §4.
@@ -137,7 +154,9 @@ def analyze(
         >>> result = analyze("sample_videos/two_leg_hops.mp4", exercise="two_leg_hops")
         >>> result.exercises[0].count
     """
-    return analyze_with_series(path, exercise, routine=routine, progress=progress, cache=cache, annotate=annotate).result
+    return analyze_with_series(
+        path, exercise, routine=routine, progress=progress, cache=cache, annotate=annotate, pose=pose
+    ).result
 
 
 def analyze_with_series(
@@ -148,6 +167,7 @@ def analyze_with_series(
     progress: Progress | None = None,
     cache: str | Path | None = None,
     annotate: str | Path | None = None,
+    pose: PoseEstimator | None = None,
 ) -> Analysis:
     """`analyze`, also returning the landmark series (a session report plots from it)."""
     if exercise is not None and exercise not in counters.available():
@@ -155,7 +175,7 @@ def analyze_with_series(
     if exercise is not None and routine is not None:
         raise RepcountError("give an exercise or a routine, not both: a routine session is split into its exercises")
     path = Path(path)
-    run = run_pose(path, progress, Path(cache) if cache else None)
+    run = run_pose(path, progress, Path(cache) if cache else None, pose)
     series = run.series
     if len(series) and not series.detected.any():
         raise NoPersonFound(f"no person found in {path.name}: film the whole body, feet included, in good light")

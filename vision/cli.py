@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -30,6 +30,7 @@ from vision import __version__
 from vision.errors import RepcountError
 
 if TYPE_CHECKING:
+    from vision.store import ClipRecord
     from vision.synth.session import Session
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Count the reps of a runner's foot-and-ankle routine from video.")
@@ -289,6 +290,84 @@ def routine_new(
     with user_errors():
         _write(out, default_toml())
     console.print(f"wrote {out}; edit it, then: repcount routine check {out}", markup=False, highlight=False)
+
+
+@app.command()
+def batch(
+    clips: Annotated[Path, typer.Argument(help="Folder of clips: one subfolder per athlete, or a manifest.csv.")],
+    out: Annotated[Path, typer.Option(help="Results folder: JSON per clip, summary.csv, report.html, repcount.db.")],
+    routine: Annotated[Optional[str], typer.Option(help="Compare each clip with a routine .toml or 'default'.")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Clips at once (default: one per core or Ray CPU).")] = None,
+    annotate: Annotated[bool, typer.Option(help="Also write an annotated copy of each clip.")] = False,
+    db: Annotated[Optional[Path], typer.Option(help="The results database (default: OUT/repcount.db).")] = None,
+    engine: Annotated[str, typer.Option(help="'local' (processes here) or 'ray' (a Ray cluster).")] = "local",
+    address: Annotated[Optional[str], typer.Option(help="Ray head HOST:PORT (or 'auto') for --engine ray.")] = None,
+) -> None:
+    """Analyse every clip under CLIPS; a second run does only new or changed clips."""
+    from vision.batch import LocalEngine, RayEngine, plan_batch, run_jobs, write_summary
+    from vision.report.club import write_club_report
+    from vision.store import Store
+
+    if engine not in ("local", "ray"):
+        fail(f"unknown engine {engine!r}: use local or ray")
+    if workers is not None and workers < 1:
+        fail("--workers must be 1 or more")
+    out = out.resolve()
+    check_writable(out / "summary.csv", db)
+    with user_errors(), Store(db or out / "repcount.db") as store:
+        plan = plan_batch(clips, out, store, annotate=annotate, routine=routine)
+        for known in plan.routines.values():
+            store.put_routine(known)
+        err_console.print(f"{len(plan.clips)} clips: {len(plan.todo)} to analyse, {len(plan.unchanged)} unchanged",
+                          highlight=False)  # fmt: skip
+        done = 0
+        try:
+            with closing(LocalEngine(workers) if engine == "local" else RayEngine(address, workers)) as runner:
+                with progress_bar("batch") as progress:
+                    progress(0, len(plan.todo))
+                    for record, outcome in run_jobs(plan, runner, store):
+                        line = _status_line(record, outcome.seconds)
+                        err_console.print(line, highlight=False, markup=False, soft_wrap=True)
+                        done += 1
+                        progress(done, len(plan.todo))
+        except KeyboardInterrupt:
+            err_console.print(f"repcount: interrupted after {done} of {len(plan.todo)} clips, all recorded; "
+                              "run the same command again to go on", highlight=False, soft_wrap=True)  # fmt: skip
+            raise typer.Exit(130) from None
+        records = [r for clip in plan.clips if (r := store.get(str(clip.path))) is not None]
+        write_summary(records, out / "summary.csv")
+        write_club_report(store.clips(), out / "report.html", store.routines())
+    failed = sum(not r.ok for r in records)
+    console.print(f"{len(records)} clips ({failed} failed): {out / 'summary.csv'}, {out / 'report.html'}",
+                  markup=False, highlight=False)  # fmt: skip
+
+
+def _status_line(record: ClipRecord, seconds: float) -> str:
+    """One line per finished clip: what was counted, or why the clip failed."""
+    if not record.ok:
+        return f"✗ {record.name}: {record.reason}"
+    counts = ", ".join(f"{e.name} {e.count}" for e in record.exercises) or "nothing counted"
+    routine = "" if record.routine_items is None else f"; routine {record.routine_complete}/{record.routine_items}"
+    return f"✓ {record.name} ({record.athlete}, {record.date}): {counts}{routine} [{seconds:.1f} s]"
+
+
+@app.command()
+def history(
+    athlete: Annotated[str, typer.Argument(help="The athlete (their folder name, or the manifest's athlete).")],
+    db: Annotated[Path, typer.Option(help="The results database, or the batch's results folder.")] = Path("results"),
+) -> None:
+    """Print an athlete's sessions and counts over time from a batch's database."""
+    from vision.report.table import print_history
+    from vision.store import Store
+
+    path = db / "repcount.db" if db.is_dir() else db
+    if not path.exists():
+        fail(f"{path}: no results database; run 'repcount batch CLIPS --out DIR' first, or give --db")
+    with user_errors(), Store(path) as store:
+        records = store.clips(athlete)
+        if not records:
+            fail(f"no clips of {athlete!r} in {path}; athletes there: {', '.join(store.athletes()) or 'none'}")
+        print_history(console, athlete, records, store.routines())
 
 
 def quiet_native_stderr() -> None:

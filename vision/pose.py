@@ -188,10 +188,11 @@ class _VideoLandmarker:
     def __init__(self, landmarker: Any) -> None:
         self.landmarker = landmarker
         self.last_ms = -1
+        self.origin_ms = 0
 
     def detect(self, image_bgr: npt.NDArray[np.uint8], t: float, box: Box) -> list[PoseCandidate]:
         """Every person in ``image_bgr``, the crop ``box`` of the frame, in frame pixels."""
-        self.last_ms = max(round(t * 1000), self.last_ms + 1)
+        self.last_ms = max(self.origin_ms + round(t * 1000), self.last_ms + 1)
         return _candidates(self.landmarker.detect_for_video(_mp_image(image_bgr), self.last_ms), box)
 
     def reset(self) -> None:
@@ -199,6 +200,12 @@ class _VideoLandmarker:
         frame runs the detector: after a crop moves, the old track points to the wrong place."""
         self.last_ms += 1
         self.landmarker.detect_for_video(_mp_image(np.zeros((64, 64, 3), np.uint8)), self.last_ms)
+
+    def restart_clock(self) -> None:
+        """Drop the track and start a new clip's clock: its t = 0 maps past every frame seen so far,
+        with a gap, so the clip's frames keep their own spacing (MediaPipe smooths over time)."""
+        self.reset()
+        self.origin_ms = self.last_ms + 1000
 
 
 class PoseEstimator:
@@ -264,6 +271,17 @@ class PoseEstimator:
         for landmarker in (self._full.landmarker, in_roi, self._searcher):
             if landmarker is not None:
                 landmarker.close()
+
+    def new_clip(self) -> None:
+        """Forget the athlete and every track, so the next frames (another clip, its times from 0
+        again) are processed as by a fresh estimator, without loading the model again: a batch
+        worker keeps one estimator for all its clips."""
+        for video in (self._full, self._in_roi):
+            if video is not None:
+                video.restart_clock()
+        self._roi, self._roi_made_for = None, 0.0
+        self._search_level, self._search_t = 0, -np.inf
+        self._athlete, self._athlete_t = None, -np.inf
 
     def detect(self, frame_bgr: npt.NDArray[np.uint8], t: float) -> list[PoseCandidate]:
         """Every person the model finds in the full frame (in the model's order)."""

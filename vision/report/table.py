@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vision.compare import Comparison
 from vision.evaluate import EvalSummary
 from vision.result import AnalysisResult
+from vision.routine import Routine
+from vision.store import ClipRecord
 
 
 def print_result(console: Console, result: AnalysisResult, comparison: Comparison | None = None) -> None:
@@ -79,3 +83,27 @@ def print_eval(console: Console, summary: EvalSummary) -> None:
 
 def _seconds(t: float | None) -> str:
     return "" if t is None else f"{t:.1f} s"
+
+
+def print_history(
+    console: Console, athlete: str, records: Sequence[ClipRecord], routines: Mapping[str, Routine]
+) -> None:
+    """An athlete's sessions over time (a day's clips together, against their routine), then each
+    exercise's first, last and best session."""
+    from vision.report.club import athlete_summaries
+
+    (summary,) = athlete_summaries(records, routines)
+    table = Table(title=f"{athlete}: {len(summary.sessions)} sessions, {len(records)} clips")
+    for column in ("date", "clips", "counted", "routine"):
+        table.add_column(column, overflow="fold")
+    for day in summary.sessions:
+        clips = "\n".join(c.name if c.ok else f"{c.name} [red](failed: {escape(c.reason or '')})[/]" for c in day.clips)
+        counted = ", ".join(f"{name} {n}" for name, n in day.totals.items()) or "nothing counted"
+        routine = "" if day.routine is None else f"{day.routine_complete}/{len(day.routine.items)} items complete"
+        table.add_row(day.date, clips, counted, routine)
+    console.print(table)
+    for name, points in summary.per_session.items():
+        (first_day, first), (last_day, last) = points[0], points[-1]
+        best_day, best = max(points, key=lambda p: p[1])
+        console.print(f"{name}: {first} ({first_day}) -> {last} ({last_day}), best {best} ({best_day}), "
+                      f"{len(points)} sessions", highlight=False)  # fmt: skip
