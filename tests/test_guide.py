@@ -66,6 +66,7 @@ def test_rest_counts_down_between_sets_and_a_rep_ends_it_early() -> None:
     assert feed(guide, [1, 2]) == [Cue.SET_COMPLETE]
     status = guide.status(5)
     assert status.phase is Phase.REST and status.rest_left_s == pytest.approx(7)
+    assert status.count == 2  # the set just done stays on screen during the rest
     assert status.line == "Rest 7 s, then Split jumps (set 2 of 2)"
     assert guide.update(12, []) == [Cue.REST_OVER]
     guide2 = Guide(ROUTINE)

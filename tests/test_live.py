@@ -41,7 +41,9 @@ def read_json(path: Path) -> dict:
 @pytest.mark.slow
 @pytest.mark.parametrize(("clip", "exercise"), [(HOPS, "two_leg_hops"), (SPLITS, "split_jumps")])
 def test_live_counts_what_analyze_counts(tmp_path: Path, clip: Path, exercise: str) -> None:
-    done = repcount("live", "--camera", str(clip), "--headless", "--exercise", exercise, "--json", str(tmp_path / "l.json"))
+    done = repcount(
+        "live", "--camera", str(clip), "--headless", "--exercise", exercise, "--json", str(tmp_path / "l.json")
+    )
     assert done.returncode == 0, done.stderr
     live = read_json(tmp_path / "l.json")
     offline = json.loads(analyze(clip, exercise).to_json())
@@ -87,7 +89,9 @@ def test_without_exercise_or_routine_the_default_routine_guides(tmp_path: Path) 
 
 @pytest.mark.parametrize("camera", ["/dev/video99", "99"])
 def test_a_missing_camera_is_one_line_and_still_writes_json(tmp_path: Path, camera: str) -> None:
-    done = repcount("live", "--camera", camera, "--headless", "--exercise", "two_leg_hops", "--json", str(tmp_path / "c.json"))
+    done = repcount(
+        "live", "--camera", camera, "--headless", "--exercise", "two_leg_hops", "--json", str(tmp_path / "c.json")
+    )
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "cannot open camera" in done.stderr
     assert "Traceback" not in done.stderr

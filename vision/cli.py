@@ -229,10 +229,10 @@ def _session(routine: str, seed: int) -> Session:
 
 @app.command()
 def live(
-    camera: Annotated[str, typer.Option(help="Camera index, device path (/dev/video2), stream URL, or a video file played as a camera.")] = "0",
+    camera: Annotated[str, typer.Option(help="Camera index, /dev/video2, URL, or a video file.")] = "0",
     exercise: Annotated[Optional[str], typer.Option(help="Count one exercise, e.g. two_leg_hops (free mode).")] = None,
     routine: Annotated[Optional[str], typer.Option(help="Guided mode: a routine .toml, or 'default'.")] = None,
-    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result as JSON (schema 1) when the session ends.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result as JSON (schema 1).")] = None,
     record: Annotated[Optional[Path], typer.Option(help="Record the camera's video (.mp4).")] = None,
     annotate: Annotated[Optional[Path], typer.Option(help="Record the window: skeleton, count, guide (.mp4).")] = None,
     headless: Annotated[bool, typer.Option(help="No window: print the counts as they change.")] = False,

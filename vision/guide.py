@@ -61,7 +61,7 @@ class Status:
         phase: working, resting, or the routine is done.
         item: the current item (None when done); index is its place from 0.
         set_number, sets: the current set, from 1, of how many.
-        count: reps counted in the current set.
+        count: reps counted in the current set (while resting: in the set just done).
         elapsed_s: for duration items, time since the set's first rep.
         rest_left_s: seconds of rest still to go (0 unless resting).
     """
@@ -114,6 +114,7 @@ class Guide:
         self.phase = Phase.WORK
         self.paused = False
         self._count = 0
+        self._done_count = 0  # the last set's reps, shown during the rest
         self._first_t: float | None = None  # the current set's first rep
         self._last_t = t  # the current set's last rep, or when it started
         self._rest_until = t
@@ -135,7 +136,7 @@ class Guide:
             index=self.index,
             set_number=self.set_index + 1,
             sets=item.sets if item else 0,
-            count=self._count,
+            count=self._done_count if self.phase is Phase.REST else self._count,
             elapsed_s=elapsed,
             rest_left_s=max(0.0, self._rest_until - now) if self.phase is Phase.REST else 0.0,
         )
@@ -174,6 +175,7 @@ class Guide:
         """Log the set; then rest, or move to the next item."""
         item, log = self.routine.items[self.index], self._logs[self.index]
         log.sets.append(self._count)
+        self._done_count = self._count
         if item.duration_s is not None and self._first_t is not None:
             log.duration_s = t - self._first_t
         if self.set_index + 1 < item.sets:

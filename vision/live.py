@@ -73,7 +73,13 @@ TOO_FAR = 0.3
 """An athlete shorter than this fraction of the frame's height is too small to count well."""
 
 FOOT_VISIBLE = 0.5
-"""MediaPipe visibility under which a foot landmark counts as out of frame or hidden."""
+"""MediaPipe visibility under which a foot counts as unseen. A foot lifted behind the other
+drops to ~0.1-0.3 during single-leg hops (measured) while the other stays above 0.8, so only
+both feet unseen gives the hint."""
+
+EDGE = 0.01
+"""Feet closer than this fraction of the height to the bottom edge are cut off (MediaPipe
+places a foot it cannot see just past the edge, or on it)."""
 
 
 class Action(enum.Enum):
@@ -99,8 +105,9 @@ def hint(pose: PoseFrame | None, resolution_wh: tuple[int, int]) -> str:
         return "Nobody in view: step into the picture, whole body and feet"
     w, h = resolution_wh
     feet = pose.xy[list(lm.FOOT)]
-    inside = (feet[:, 0] >= 0) & (feet[:, 0] < w) & (feet[:, 1] >= 0) & (feet[:, 1] < h)
-    if not np.all(inside & (pose.visibility[list(lm.FOOT)] >= FOOT_VISIBLE)):
+    inside = (feet[:, 0] >= 0) & (feet[:, 0] < w) & (feet[:, 1] >= 0) & (feet[:, 1] < (1 - EDGE) * h)
+    # One foot lifted behind the other is hidden but fine; both feet unseen is not.
+    if not np.all(inside) or pose.visibility[list(lm.FOOT)].max() < FOOT_VISIBLE:
         return "Feet out of frame: step back or tilt the camera down"
     if float(np.nanmax(pose.xy[:, 1]) - np.nanmin(pose.xy[:, 1])) < TOO_FAR * h:
         return "Too far: come closer to the camera"
@@ -123,11 +130,13 @@ class Line:
 
 @dataclass(frozen=True)
 class FrameTiming:
-    """How one processed frame went: its time, and how long after its capture its count was on screen."""
+    """How one processed frame went: its time, how long after its capture its count was on
+    screen, the frames dropped so far, and the frame as drawn (None when nothing was drawn)."""
 
     t: float
     latency_s: float
     dropped: int
+    shown: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -268,7 +277,9 @@ class LiveSession:
                 self.counter = self._new_counter()
             return [Line(f"{t:7.1f} s  reset")]
         if action is Action.SKIP and self.guide is not None:
-            lines = self._cues(t, self.guide.skip(t)) or [Line(f"{t:7.1f} s  skipped, now: {self.guide.status(t).line}")]
+            lines = self._cues(t, self.guide.skip(t)) or [
+                Line(f"{t:7.1f} s  skipped, now: {self.guide.status(t).line}")
+            ]
             self._next_counter()
             return lines
         return []
@@ -356,7 +367,7 @@ def run_live(
         record: write the camera's frames to this mp4.
         annotate: write the window's frames (skeleton, count, guide) to this mp4.
         on_line: called with each line worth printing (a cue rings the bell where there is one).
-        on_frame: called after each frame with its timing (benchmarks).
+        on_frame: called after each frame with its timing and drawing (benchmarks, screenshots).
         num_poses: people the pose model may return.
         clock: the source's clock (latency is measured on it).
 
@@ -377,7 +388,7 @@ def run_live(
                 pose = None if session.paused else pose_model.process(image, t)
                 for line in session.update(t, pose):
                     on_line(line)
-                dropped = source.frames_dropped
+                dropped, shown = source.frames_dropped, None
                 if window or render or "hud" in recorders:
                     shown = session.draw(image, pose, t, meter.line(clock(), dropped))
                     if "hud" in recorders:
@@ -393,7 +404,7 @@ def run_live(
                                 on_line(line)
                 meter.latency_s = clock() - (source.started_at or 0.0) - t
                 if on_frame is not None:
-                    on_frame(FrameTiming(t, meter.latency_s, dropped))
+                    on_frame(FrameTiming(t, meter.latency_s, dropped, shown))
                 if session.finished:
                     break
     except KeyboardInterrupt:

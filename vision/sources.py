@@ -62,6 +62,7 @@ Matroska and WebM declare no frame count, so OpenCV estimates it as duration x n
 fps, which overshoots on a variable-frame-rate file; and the duration ends one frame
 after the last frame starts."""
 
+
 @dataclass(frozen=True)
 class VideoInfo:
     """What a source is, as far as it says before decoding.
@@ -327,6 +328,7 @@ class PacedVideo:
         path: the video file.
         latest_only: keep only the newest frame (see `Camera`).
         loop: play the clip again and again; timestamps keep increasing (long-session tests).
+        end_s: stop after this time (with ``loop``, a session of that length).
         clock: seconds from a monotonic clock.
 
     Raises:
@@ -339,15 +341,12 @@ class PacedVideo:
         *,
         latest_only: bool = True,
         loop: bool = False,
+        end_s: float = math.inf,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = Path(path)
-        self.latest_only, self.loop, self.clock = latest_only, loop, clock
-        capture = _open_file(self.path)
-        try:
-            self.info = VideoInfo.from_capture(capture, str(path))
-        finally:
-            capture.release()
+        self.latest_only, self.loop, self.end_s, self.clock = latest_only, loop, end_s, clock
+        self.info = VideoInfo.from_path(path)
         self._handoff: Handoff | None = None
         self._pace = _Pace(1.0 / (self.info.fps or FALLBACK_FPS), clock)
 
@@ -370,7 +369,10 @@ class PacedVideo:
             capture = cast(cv2.VideoCapture, _Looping(capture, period))
         reader = Reader(capture, self._pace, self._handoff)
         try:
-            yield from reader.frames()
+            for frame in reader.frames():
+                if frame[0] > self.end_s:
+                    return
+                yield frame
         finally:
             reader.stop()
 
