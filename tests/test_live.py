@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -48,9 +51,10 @@ def test_live_counts_what_analyze_counts(tmp_path: Path, clip: Path, exercise: s
     live = read_json(tmp_path / "l.json")
     offline = json.loads(analyze(clip, exercise).to_json())
     assert set(live) == set(offline) and set(live["exercises"][0]) == set(offline["exercises"][0])
-    dropped = live["frames"] < offline["frames"]
-    assert abs(live["exercises"][0]["count"] - offline["exercises"][0]["count"]) <= (1 if dropped else 0)
-    assert live["exercises"][0]["count"] == sample_labels(clip.stem)["exercises"][0]["count"]
+    tolerance = 1 if live["frames"] < offline["frames"] else 0  # frames dropped by a busy machine
+    count = live["exercises"][0]["count"]
+    assert abs(count - offline["exercises"][0]["count"]) <= tolerance
+    assert abs(count - sample_labels(clip.stem)["exercises"][0]["count"]) <= tolerance
     # counts are printed as they change, one line per rep
     assert f"{exercise} {live['exercises'][0]['count']}" in done.stdout
 
@@ -82,6 +86,22 @@ def test_without_exercise_or_routine_the_default_routine_guides(tmp_path: Path) 
     assert "guided mode with the default routine" in done.stdout
     doc = read_json(tmp_path / "d.json")
     assert doc["routine"]["name"] == "Runner foot & ankle" and not doc["routine"]["complete"]
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_the_session(tmp_path: Path) -> None:
+    command = [str(Path(sys.executable).parent / "repcount"), "live", "--camera", str(HOPS), "--headless",
+               "--exercise", "two_leg_hops", "--json", str(tmp_path / "i.json")]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "two_leg_hops 3" in line:
+                process.send_signal(signal.SIGINT)
+                break
+        process.wait(timeout=30)
+    assert process.returncode == 0
+    doc = read_json(tmp_path / "i.json")
+    assert 3 <= doc["exercises"][0]["count"] < 8 and doc["duration_s"] < 7.0
 
 
 # --- cameras that fail ---------------------------------------------------------------------

@@ -31,7 +31,7 @@ from vision.compare import Performed
 from vision.result import Rep
 from vision.routine import Item, Routine
 
-__all__ = ["Cue", "Guide", "Phase", "SETTLE_S", "Status", "item_switches"]
+__all__ = ["Cue", "Guide", "Phase", "SETTLE_S", "Status", "item_switches", "matches"]
 
 SETTLE_S = 3.0
 """A set with a rep range is over once its minimum is reached and no rep came for this long:

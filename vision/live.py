@@ -7,10 +7,12 @@ takes the newest frame: when the machine is slower than the camera, frames are d
 counted, and shown) instead of queueing up, so the latency never grows.
 
 Pose runs in MediaPipe's VIDEO mode through the shared `PoseEstimator`, with ``num_poses=1``
-(`NUM_POSES`). LIVE_STREAM mode was measured against it on these 2 cores (640x480, the
-two-leg-hops sample, num_poses=1): 17.4 ms vs 17.0 ms median per frame from the frame to its
-landmarks, the same landmarks, so VIDEO mode is kept: one code path with `analyze`, and a
-synchronous call whose latency needs no callback bookkeeping.
+(`NUM_POSES`). LIVE_STREAM mode was measured against it (benchmarks/live_modes.py: the 640x480
+hops sample fed in real time, num_poses=1, 2 cores under a load of 5-6): medians of 19.5 and
+16.8 ms from a frame to its landmarks in VIDEO mode against 18.3 and 19.4 ms in LIVE_STREAM
+(two runs), the same landmarks (0.0-0.2 px apart), and LIVE_STREAM dropping frames of its own
+when busy (211 of 223 in one run). A tie at best for LIVE_STREAM, so VIDEO mode is kept: one
+code path with `analyze`, a synchronous call, and frames dropped only where we count them.
 
 * `LiveSession` holds the counting state and draws the window's frame; it never touches a
   camera or a window, so it can be driven by tests.
@@ -212,13 +214,14 @@ class LiveSession:
         return pending
 
     def update(self, t: float, pose: PoseFrame | None) -> list[Line]:
-        """Count one frame (not while paused); returns what is worth printing."""
+        """Count one frame; returns what is worth printing. While paused, frames are not
+        looked at (`run_live` does not even run the model on them) and count for nothing."""
+        if self.paused:
+            return []
         self.frames += 1
         self.detected += pose is not None
         self.last_t = t
         lines = self._follow_hint(t, hint(pose, self.size))
-        if self.paused:
-            return lines
         reps = self.counter.update(t, pose)
         return lines + self._take(t, reps)
 
