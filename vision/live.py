@@ -36,7 +36,7 @@ import numpy as np
 from vision import counters
 from vision import landmarks as lm
 from vision.annotate import FLASH_S
-from vision.compare import compare
+from vision.compare import Comparison, compare
 from vision.counters.base import Counter
 from vision.errors import SourceError
 from vision.guide import Cue, Guide, Phase
@@ -147,6 +147,7 @@ class LiveOutcome:
 
     Attributes:
         result: the counts, in the JSON layout of `analyze` (routine comparison included).
+        comparison: guided mode: the routine against what was done (its `lines` for a terminal).
         ended: ``quit``, ``interrupted`` (Ctrl-C), ``end`` (a rehearsal clip ended, or the
             routine is complete) or ``camera`` (the camera failed).
         error: for ``camera``, the one line to show.
@@ -155,6 +156,7 @@ class LiveOutcome:
     result: AnalysisResult
     ended: str
     error: str = ""
+    comparison: Comparison | None = None
 
 
 class LiveSession:
@@ -318,9 +320,7 @@ class LiveSession:
         if dropped:
             warnings.insert(0, f"{dropped} of {total} frames dropped (the machine was slower than the camera): "
                                "a fast rep may have been missed")  # fmt: skip
-        routine = None
-        if self.routine is not None and self.guide is not None:
-            routine = compare(self.routine, self.guide.performed()).to_dict()
+        comparison = self.comparison()
         return AnalysisResult(
             source=source,
             fps=fps,
@@ -329,8 +329,14 @@ class LiveSession:
             pose_detected_ratio=self.detected / self.frames if self.frames else 0.0,
             exercises=tuple(self._results),
             warnings=tuple(warnings),
-            routine=routine,
+            routine=None if comparison is None else comparison.to_dict(),
         )
+
+    def comparison(self) -> Comparison | None:
+        """Guided mode: the routine against what was done so far."""
+        if self.routine is None or self.guide is None:
+            return None
+        return compare(self.routine, self.guide.performed())
 
 
 class _Meter:
@@ -342,7 +348,7 @@ class _Meter:
 
     def line(self, now: float, dropped: int) -> str:
         self.times.append(now)
-        while self.times and now - self.times[0] > 1.0:
+        while self.times and now - self.times[0] >= 1.0:
             self.times.popleft()
         return f"{len(self.times)} fps  dropped {dropped}  {1000 * self.latency_s:.0f} ms"
 
@@ -424,7 +430,7 @@ def run_live(
     for line in session.finish():
         on_line(line)
     name = Path(str(source.info.source)).name if not isinstance(source, Camera) else str(source.device)
-    return LiveOutcome(session.result(name, fps, source.frames_dropped), ended, error)
+    return LiveOutcome(session.result(name, fps, source.frames_dropped), ended, error, session.comparison())
 
 
 def _camera_error(source: LiveSource, what: str) -> str:
