@@ -179,6 +179,24 @@ def test_reset_starts_again_and_pause_stops_counting(hops_series: LandmarkSeries
 
 
 @pytest.mark.slow
+def test_skip_moves_to_the_next_item_with_a_fresh_counter(hops_series: LandmarkSeries) -> None:
+    routine = parse_routine(
+        'name = "r"\n[[item]]\nexercise = "split_jumps"\nreps = 5\n[[item]]\nexercise = "two_leg_hops"\nreps = 3\n'
+    )
+    session = LiveSession(30.0, (640, 480), routine=routine)
+    session.act(Action.SKIP, 0.0)
+    for i in range(len(hops_series)):
+        session.update(float(hops_series.t[i]), hops_series.frame(i))
+        if session.finished:
+            break
+    result = session.result("hops", 30.0, 0)
+    assert session.finished and result.duration_s < 3.5  # the third hop is at ~2.7 s
+    assert [e.name for e in result.exercises] == ["two_leg_hops"] and result.exercises[0].count == 3
+    first, second = result.routine["items"]
+    assert not first["done"] and second["complete"]
+
+
+@pytest.mark.slow
 def test_the_window_frame_shows_count_guide_and_hint(hops_series: LandmarkSeries) -> None:
     session = LiveSession(30.0, (640, 480), routine=parse_routine(TWO_SETS))
     image = np.zeros((480, 640, 3), np.uint8)

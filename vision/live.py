@@ -216,9 +216,9 @@ class LiveSession:
         return pending
 
     def update(self, t: float, pose: PoseFrame | None) -> list[Line]:
-        """Count one frame; returns what is worth printing. While paused, frames are not
-        looked at (`run_live` does not even run the model on them) and count for nothing."""
-        if self.paused:
+        """Count one frame; returns what is worth printing. While paused (or once the routine
+        is complete), frames are not looked at: `run_live` does not even run the model on them."""
+        if self.paused or self.finished:
             return []
         self.frames += 1
         self.detected += pose is not None
@@ -385,52 +385,74 @@ def run_live(
     """
     size = (source.info.width, source.info.height)
     fps = source.info.fps or 30.0
-    recorders = {name: Recorder(path, fps, size) for name, path in (("raw", record), ("hud", annotate)) if path}
-    meter, ended, error = _Meter(), "end", ""
-    if window:
-        cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL)
+    raw = Recorder(record, fps, size) if record else None
+    screen = _Screen(window, render, Recorder(annotate, fps, size) if annotate else None)
+    meter, ended, error, finished_at = _Meter(), "end", "", None
     try:
         with PoseEstimator(num_poses=num_poses) as pose_model:
             for t, image in source:
-                if "raw" in recorders:
-                    recorders["raw"].write(t, image.copy())
-                pose = None if session.paused else pose_model.process(image, t)
+                if raw is not None:
+                    raw.write(t, image.copy())
+                pose = None if session.paused or session.finished else pose_model.process(image, t)
                 for line in session.update(t, pose):
                     on_line(line)
                 dropped, shown = source.frames_dropped, None
-                if window or render or "hud" in recorders:
+                if screen.drawing:
                     shown = session.draw(image, pose, t, meter.line(clock(), dropped))
-                    if "hud" in recorders:
-                        recorders["hud"].write(t, shown)
-                    if window:
-                        cv2.imshow(WINDOW, shown)
-                        action = action_for_key(cv2.waitKey(1))
-                        if action is Action.QUIT:
-                            ended = "quit"
-                            break
-                        if action is not None:
-                            for line in session.act(action, t):
-                                on_line(line)
+                    action = screen.show(t, shown)
+                    if action is Action.QUIT:
+                        ended = "quit"
+                        break
+                    for line in session.act(action, t) if action else []:
+                        on_line(line)
                 meter.latency_s = clock() - (source.started_at or 0.0) - t
                 if on_frame is not None:
                     on_frame(FrameTiming(t, meter.latency_s, dropped, shown))
-                if session.finished:
-                    break
+                if session.finished:  # a window shows ROUTINE COMPLETE a moment before closing
+                    finished_at = t if finished_at is None else finished_at
+                    if not window or t - finished_at >= BANNER_S:
+                        break
     except KeyboardInterrupt:
         ended = "interrupted"
     except (SourceError, cv2.error) as e:
         ended, error = "camera", _camera_error(source, str(e))
     finally:
-        for recorder in recorders.values():
-            recorder.close()
-        if window:
-            cv2.destroyAllWindows()
+        if raw is not None:
+            raw.close()
+        screen.close()
     if ended == "end" and isinstance(source, Camera) and not session.finished:
         ended, error = "camera", _camera_error(source, "it stopped giving frames")
     for line in session.finish():
         on_line(line)
     name = Path(str(source.info.source)).name if not isinstance(source, Camera) else str(source.device)
     return LiveOutcome(session.result(name, fps, source.frames_dropped), ended, error, session.comparison())
+
+
+class _Screen:
+    """Where the drawn frame goes: the window (whose keys come back), the ``--annotate`` recording,
+    or nowhere (a benchmark draws only to measure the cost)."""
+
+    def __init__(self, window: bool, render: bool, recorder: Recorder | None) -> None:
+        self.window, self.recorder = window, recorder
+        self.drawing = window or render or recorder is not None
+        if window:
+            cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL)
+
+    def show(self, t: float, shown: Image) -> Action | None:
+        """Put the frame up; the action of a key pressed meanwhile (closing the window quits)."""
+        if self.recorder is not None:
+            self.recorder.write(t, shown)
+        if not self.window:
+            return None
+        cv2.imshow(WINDOW, shown)
+        action = action_for_key(cv2.waitKey(1))
+        return Action.QUIT if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1 else action
+
+    def close(self) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+        if self.window:
+            cv2.destroyAllWindows()
 
 
 def _camera_error(source: LiveSource, what: str) -> str:
