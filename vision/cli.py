@@ -31,8 +31,6 @@ from vision.errors import RepcountError
 
 if TYPE_CHECKING:
     from vision.live import Line
-    from vision.result import AnalysisResult
-    from vision.routine import Routine
     from vision.synth.session import Session
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Count the reps of a runner's foot-and-ankle routine from video.")
@@ -238,7 +236,8 @@ def live(
     headless: Annotated[bool, typer.Option(help="No window: print the counts as they change.")] = False,
 ) -> None:
     """Count live from a camera, with the count on screen as it happens (keys: space pause, n skip, r reset, q quit)."""
-    from vision.live import LiveSession, run_live
+    from vision.counters import available
+    from vision.live import LiveSession, run_live, unopened_result
     from vision.report.table import print_result
     from vision.routine import DEFAULT_ROUTINE, load_routine
     from vision.sources import open_live
@@ -247,8 +246,8 @@ def live(
         fail("give --exercise NAME (free mode) or --routine FILE|default (guided mode), not both")
     check_writable(json_out, record, annotate)
     with user_errors():
-        if exercise is not None and exercise not in available_exercises():
-            fail(f"unknown exercise {exercise!r}: use one of {', '.join(available_exercises())}")
+        if exercise is not None and exercise not in available():
+            fail(f"unknown exercise {exercise!r}: use one of {', '.join(available())}")
         plan = None if exercise else DEFAULT_ROUTINE if routine in (None, "default") else load_routine(Path(routine))
         if exercise is None and routine is None:
             console.print(f"no --exercise or --routine: guided mode with the default routine ({DEFAULT_ROUTINE.name})")
@@ -258,7 +257,7 @@ def live(
             source = open_live(camera)
         except RepcountError as e:
             if json_out:  # nothing counted, but a script waiting for the file gets one
-                _write(json_out, _empty_live_result(camera, plan).to_json())
+                _write(json_out, unopened_result(camera, plan).to_json())
             fail(str(e))
         session = LiveSession(source.info.fps, (source.info.width, source.info.height), exercise=exercise, routine=plan)
 
@@ -279,24 +278,9 @@ def live(
             fail(outcome.error)
 
 
-def available_exercises() -> tuple[str, ...]:
-    from vision.counters import available
-
-    return available()
-
-
 def _has_display() -> bool:
     """Whether a window can open: on Linux an X or Wayland display must be set."""
     return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _empty_live_result(camera: str, plan: Routine | None) -> AnalysisResult:
-    """The result of a session whose camera never opened: nothing counted (and the routine not done)."""
-    from vision.compare import compare
-    from vision.result import AnalysisResult
-
-    routine = compare(plan, []).to_dict() if plan is not None else None
-    return AnalysisResult(camera, 0.0, 0, 0.0, 0.0, (), ("the camera never opened",), routine)
 
 
 routine_app = typer.Typer(no_args_is_help=True, help="Write and check routine files (DESIGN.md §5).")

@@ -58,6 +58,7 @@ __all__ = [
     "hint",
     "rep_details",
     "run_live",
+    "unopened_result",
 ]
 
 NUM_POSES = 1
@@ -453,6 +454,13 @@ class _Screen:
             self.recorder.close()
         if self.window:
             cv2.destroyAllWindows()
+
+
+def unopened_result(camera: str, routine: Routine | None) -> AnalysisResult:
+    """The result of a session whose camera never opened: nothing counted (and, in guided mode,
+    nothing of the routine done), so that a script waiting for the JSON still gets it."""
+    comparison = compare(routine, []).to_dict() if routine is not None else None
+    return AnalysisResult(camera, 0.0, 0, 0.0, 0.0, (), ("the camera never opened",), comparison)
 
 
 def _camera_error(source: LiveSource, what: str) -> str:
