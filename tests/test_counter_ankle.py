@@ -13,8 +13,8 @@ and the real clip's loose whole-leg circles.
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import shared_labels
 from vision.counters.ankle import EXPERIMENTAL, AnkleRotationCounter, FootLoop
 from vision.counters.base import count
 from vision.result import ExerciseResult
@@ -34,7 +35,6 @@ from vision.synth.labels import ExerciseLabel
 from vision.synth.motions import MotionSpec, build_motion
 
 VIEWS = [("front", None), ("oblique", 40.0), ("oblique", -40.0), ("side", None)]
-CACHE = Path("/work/cache")
 
 
 @lru_cache(maxsize=8)
@@ -184,29 +184,19 @@ def test_a_line_is_not_a_circle() -> None:
     assert circles == []
 
 
-def _real_series(stem: str, shared_clips: Path) -> LandmarkSeries:
-    """The cached pose series of a shared clip, else MediaPipe run on the clip (slow)."""
-    cached = CACHE / f"{stem}.npz"
-    if cached.exists():
-        return LandmarkSeries.load(cached)
-    from vision.analyze import run_pose
-
-    return run_pose(shared_clips / f"{stem}.mp4").series
-
-
 @pytest.mark.slow
-def test_real_ankle_rocks_count_nothing(shared_clips: Path) -> None:
-    labels = json.loads((shared_clips / "labels.json").read_text())["anklerocks-legsonly_ndnam_1.mp4"]
-    assert counted(_real_series("anklerocks-legsonly_ndnam_1", shared_clips)).count == labels["count"] == 0
+def test_real_ankle_rocks_count_nothing(real_series: Callable[[str], LandmarkSeries]) -> None:
+    labels = shared_labels()["anklerocks-legsonly_ndnam_1.mp4"]
+    assert counted(real_series("anklerocks-legsonly_ndnam_1.mp4")).count == labels["count"] == 0
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(
     reason="loose whole-leg circles: MediaPipe's toe loop about the shin is too small and ragged", strict=False
 )
-def test_real_ankle_circles(shared_clips: Path) -> None:
-    labels = json.loads((shared_clips / "labels.json").read_text())["anklecircles_ndnam_1.mp4"]
-    result = counted(_real_series("anklecircles_ndnam_1", shared_clips))
+def test_real_ankle_circles(real_series: Callable[[str], LandmarkSeries]) -> None:
+    labels = shared_labels()["anklecircles_ndnam_1.mp4"]
+    result = counted(real_series("anklecircles_ndnam_1.mp4"))
     assert abs(result.count - labels["count"]) <= labels["tolerance"]
     assert result.details["right_cw"] >= labels["count"] - labels["tolerance"]
 

@@ -8,11 +8,14 @@ raises) count no two-leg hops.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import shared_labels
 from vision import counters
 from vision.counters.base import count
 from vision.series import LandmarkSeries
@@ -58,7 +61,8 @@ def test_two_leg_hops_exact_under_mediapipe_like_noise(
 
 
 WALKING_IN = pytest.param(
-    "walking", marks=pytest.mark.xfail(reason="walking towards the camera still makes a few flights (issue 5)", strict=False)
+    "walking",
+    marks=pytest.mark.xfail(reason="walking towards the camera still makes a few flights (issue 5)", strict=False),
 )
 
 
@@ -73,7 +77,9 @@ def test_look_alikes_make_no_two_leg_hops(negative: str, view: str, angle: float
 @pytest.mark.parametrize("side", ["left", "right"])
 @pytest.mark.parametrize("view,angle", VIEWS)
 def test_single_leg_hops_count_and_foot(side: str, view: str, angle: float | None) -> None:
-    series, labels = simulate(MotionSpec("single_leg_hops", reps=10, side=side, seed=7), Camera.view(view, angle), fps=30)
+    series, labels = simulate(
+        MotionSpec("single_leg_hops", reps=10, side=side, seed=7), Camera.view(view, angle), fps=30
+    )
     result = count(counters.get_counter("single_leg_hops", series.fps), series)
     assert result.count == labels.exercises[0].count == 10
     assert result.details[side] == 10
@@ -81,7 +87,9 @@ def test_single_leg_hops_count_and_foot(side: str, view: str, angle: float | Non
 
 @pytest.mark.parametrize("view,angle", [("front", None), ("oblique", 40.0)])
 def test_two_foot_rope_bounces(view: str, angle: float | None) -> None:
-    series, labels = simulate(MotionSpec("jump_rope", reps=20, style="two_foot", seed=2), Camera.view(view, angle), fps=30)
+    series, labels = simulate(
+        MotionSpec("jump_rope", reps=20, style="two_foot", seed=2), Camera.view(view, angle), fps=30
+    )
     result = count(counters.get_counter("jump_rope", series.fps), series)
     assert result.count == labels.exercises[0].count
     assert result.details["style"] == "two_foot"
@@ -106,3 +114,36 @@ def test_a_gap_in_the_landmarks_does_not_invent_a_jump() -> None:
     gappy = noise.dropout(series, np.random.default_rng(0), rate=0.2, max_gap=12)
     assert counted("two_leg_hops", gappy) == 0
     assert counted("jump_rope", gappy) == 0
+
+
+REAL_EXACT = (
+    "jumpingjack_sebasgc_1.mp4",
+    "jumpingjack_theunknown550_1.mp4",
+    "jumpingjack_theunknown550_2.mp4",
+    "jumprope-alternate_hooneybadger_1.mp4",
+    "jumprope-alternate_hooneybadger_3.mp4",
+    "jumprope-doubleunder_hooneybadger_2.mp4",
+    "jumprope_chenwr727_1.mp4",
+    "squatjump_ndnam_1.mp4",
+    "tuckjump_ndnam_1.mp4",
+    "singlelegbound_ndnam_1.mp4",
+)
+"""Real clips the jump counters count within their labels' tolerance: jumping jacks (each jack
+two jumps, out and in, seen as the feet opening and closing), rope (alternate-foot, double-unders,
+two-foot), squat, tuck and one-leg bound jumps."""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", REAL_EXACT)
+def test_real_clips_counted_within_tolerance(clip: str, real_series: Callable[[str], LandmarkSeries]) -> None:
+    label = shared_labels()[clip]
+    got = counted(label["exercise"], real_series(clip))
+    assert abs(got - label["count"]) <= label["tolerance"], (clip, got, label["count"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", ["highknees_fiziktedavi_1.mp4", "kneelift-slow_ndnam_1.mp4", "calfraise_ndnam_1.mp4"])
+def test_real_look_alikes_make_no_hops(clip: str, real_series: Callable[[str], LandmarkSeries]) -> None:
+    """High knees and knee lifts move one foot across at a time; calf raises lift no foot off the floor."""
+    series = real_series(clip)
+    assert counted("two_leg_hops", series) == counted("single_leg_hops", series) == 0

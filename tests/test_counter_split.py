@@ -4,6 +4,7 @@ through the real pose model on a rendered clip (slow)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import shared_labels
 from vision.counters.base import count
 from vision.counters.split import SplitJumpCounter
 from vision.result import ExerciseResult
@@ -22,17 +24,6 @@ from vision.synth.camera import Camera
 from vision.synth.fast import simulate
 from vision.synth.labels import Labels
 from vision.synth.motions import MotionSpec
-
-CACHE = Path("/work/cache")
-"""Pose series MediaPipe made of the shared real clips (developer machines only)."""
-REAL_NEGATIVES = (
-    "hop-twoleg-norope_ilikehome_1",
-    "jumpingjack_sebasgc_1",
-    "negative-running_lilskyex0x_1",
-    "negative-walking_sports2d_1",
-    "singlelegbound_ndnam_1",
-)
-"""Two-foot hops, jumping jacks, running, walking and bounds from one leg to the other."""
 
 
 @lru_cache(maxsize=16)
@@ -166,23 +157,11 @@ def test_empty_and_gaps_only() -> None:
     assert result.details == {"left_forward": 0, "right_forward": 0}
 
 
-@pytest.mark.parametrize("stem", REAL_NEGATIVES)
-def test_real_look_alikes_count_nothing(stem: str) -> None:
-    path = CACHE / f"{stem}.npz"
-    if not path.exists():
-        pytest.skip(f"{path} is not here (cached pose series of the shared clips)")
-    series = LandmarkSeries.load(path)
-    assert count(SplitJumpCounter(series.fps), series).count == 0
-
-
 @pytest.mark.slow
-def test_every_cached_real_clip_counts_nothing() -> None:
-    """No real clip holds a split jump: none may count one."""
-    paths = sorted(CACHE.glob("*.npz"))
-    if not paths:
-        pytest.skip(f"no cached pose series in {CACHE}")
-    counts = {p.stem: count(SplitJumpCounter(s.fps), s).count for p in paths for s in [LandmarkSeries.load(p)]}
-    assert sum(counts.values()) == 0, counts
+def test_no_real_clip_counts_a_split_jump(real_series: Callable[[str], LandmarkSeries]) -> None:
+    """No shared real clip holds a split jump (hops, jacks, rope, bounds, running, walking...): none may count one."""
+    counts = {name: count(SplitJumpCounter(s.fps), s).count for name in shared_labels() for s in [real_series(name)]}
+    assert sum(counts.values()) == 0, {k: v for k, v in counts.items() if v}
 
 
 @pytest.mark.slow

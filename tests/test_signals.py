@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import signal
 
-from vision.counters.signals import PeakDetector, StreamingFilter
+from vision.counters.signals import PeakDetector, StreamingFilter, SwingDetector
 
 
 def run_peaks(t: np.ndarray, x: np.ndarray, threshold: float, min_interval_s: float = 0.0) -> list[float]:
@@ -60,3 +60,32 @@ def test_min_interval_merges_close_peaks() -> None:
     x = np.where((t > 0.5) & (t < 0.55), 1.0, 0.0) + np.where((t > 0.6) & (t < 0.65), 1.0, 0.0)
     assert len(run_peaks(t, x, 0.5)) == 2
     assert len(run_peaks(t, x, 0.5, min_interval_s=0.2)) == 1
+
+
+def _square(
+    period: float, fps: float, cycles: int, low: float = 0.1, high: float = 0.8
+) -> tuple[np.ndarray, np.ndarray]:
+    """Feet together, then apart for half of each period, moving in a tenth of a period between."""
+    t = np.arange(0, cycles * period, 1 / fps)
+    phase = (t % period) / period
+    return t, np.interp(phase, [0, 0.2, 0.3, 0.7, 0.8, 1.0], [low, low, high, high, low, low])
+
+
+@settings(max_examples=30, deadline=None)
+@given(period=st.floats(0.6, 2.0), fps=st.sampled_from([24.0, 30.0, 60.0]), cycles=st.integers(2, 10))
+def test_one_swing_per_move_between_levels(period: float, fps: float, cycles: int) -> None:
+    t, x = _square(period, fps, cycles)
+    detector = SwingDetector(0.3, 0.45)
+    swings = [s for ti, xi in zip(t, x) if (s := detector.update(float(ti), float(xi))) is not None]
+    assert len(swings) == 2 * cycles
+    assert all(np.sign(a.change) != np.sign(b.change) for a, b in zip(swings, swings[1:]))
+    moves = np.sort(np.concatenate([np.arange(cycles) + 0.2, np.arange(cycles) + 0.7])) * period  # each move's start
+    assert all(m <= s.t <= m + 0.1 * period + 1 / fps for s, m in zip(swings, moves))
+
+
+def test_slow_drift_and_small_wobbles_make_no_swing() -> None:
+    t = np.arange(0, 10, 1 / 30)
+    drift = SwingDetector(0.3, 0.45)
+    assert [s for ti in t if (s := drift.update(float(ti), 0.1 * float(ti))) is not None] == []
+    wobble = SwingDetector(0.3, 0.45)
+    assert [s for ti in t if (s := wobble.update(float(ti), 0.12 * np.sin(9 * float(ti)))) is not None] == []

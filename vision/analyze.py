@@ -18,9 +18,12 @@ import numpy as np
 
 from vision import counters
 from vision.annotate import write_annotated
+from vision.compare import compare
 from vision.errors import NoPersonFound, RepcountError
 from vision.pose import PoseEstimator
 from vision.result import AnalysisResult, ExerciseResult
+from vision.routine import Routine
+from vision.segment import Segment, find_segments, performed
 from vision.series import LandmarkSeries, PoseFrame
 from vision.sources import VideoFile
 
@@ -94,6 +97,7 @@ def analyze(
     path: str | Path,
     exercise: str | None = None,
     *,
+    routine: Routine | None = None,
     progress: Progress | None = None,
     cache: str | Path | None = None,
     annotate: str | Path | None = None,
@@ -103,7 +107,10 @@ def analyze(
     Args:
         path: the video file.
         exercise: which exercise the clip holds (an exercise name of DESIGN.md §3).
-            None runs every counter and keeps those that counted something.
+            None splits the video into segments (`vision.segment`): one result per
+            exercise segment, and the segments themselves in ``result.segments``.
+        routine: compare what was done with this routine (`vision.routine`); the
+            comparison lands in ``result.routine``. Implies finding the segments.
         progress: optional ``progress(done, total)`` callback.
         cache: optional ``.npz`` path to keep the landmarks for a re-run.
         annotate: optional ``.mp4`` path for a copy of the video with the skeleton and
@@ -121,15 +128,19 @@ def analyze(
     """
     if exercise is not None and exercise not in counters.available():
         raise RepcountError(f"unknown exercise {exercise!r}: use one of {', '.join(counters.available())}")
+    if exercise is not None and routine is not None:
+        raise RepcountError("give an exercise or a routine, not both: a routine session is split into its exercises")
     path = Path(path)
     run = run_pose(path, progress, Path(cache) if cache else None)
     series = run.series
     if len(series) and not series.detected.any():
         raise NoPersonFound(f"no person found in {path.name}: film the whole body, feet included, in good light")
-    names = (exercise,) if exercise else counters.available()
-    results = count_series(series, names)
-    if exercise is None:
-        results = tuple(r for r in results if r.count > 0)
+    segments: tuple[Segment, ...] = ()
+    if exercise is not None:
+        results = count_series(series, (exercise,))
+    else:
+        segments = find_segments(series)
+        results = tuple(s.result for s in segments if s.result is not None)
     result = AnalysisResult(
         source=path.name,
         fps=series.fps,
@@ -137,7 +148,9 @@ def analyze(
         duration_s=series.duration_s,
         pose_detected_ratio=float(np.mean(series.detected)) if len(series) else 0.0,
         exercises=results,
-        warnings=run.warnings + tuple(w for r in results for w in r.warnings),
+        warnings=run.warnings + tuple(dict.fromkeys(w for r in results for w in r.warnings)),
+        segments=tuple(s.to_dict() for s in segments),
+        routine=None if routine is None else compare(routine, performed(segments)),
     )
     if annotate is not None:
         write_annotated(path, result, Path(annotate), series=series, progress=progress)

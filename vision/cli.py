@@ -113,15 +113,21 @@ def analyze(
     csv_out: Annotated[Optional[Path], typer.Option("--csv", help="Write one row per rep as CSV.")] = None,
     annotate: Annotated[Optional[Path], typer.Option(help="Write an annotated copy of the video (.mp4).")] = None,
     cache: Annotated[Optional[Path], typer.Option(help="Keep the landmarks in this .npz and reuse them next time.")] = None,
+    routine: Annotated[Optional[str], typer.Option(help="Compare with a routine: a .toml file, or 'default'.")] = None,
 ) -> None:
-    """Count the reps in a video file and print a table."""
+    """Count the reps in a video file and print a table.
+
+    Without --exercise the video is split into segments (exercises, rests, walking), each counted.
+    """
     from vision.analyze import analyze as run_analyze
     from vision.report.table import print_result
+    from vision.routine import routine_from
 
     check_writable(json_out, csv_out, annotate)
     with user_errors():
+        prescribed = None if routine is None else routine_from(routine)
         with progress_bar(f"analysing {video.name}") as progress:
-            result = run_analyze(video, exercise, progress=progress, cache=cache, annotate=annotate)
+            result = run_analyze(video, exercise, routine=prescribed, progress=progress, cache=cache, annotate=annotate)
         print_result(console, result)
         for warning in result.warnings:
             err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
@@ -216,12 +222,12 @@ def synth(
 def _session(routine: str, seed: int) -> Session:
     """The synthetic session for ``--routine``: a routine file's items, or the shipped sample
     session (the article's routine with fewer reps, so that it renders in minutes)."""
-    from vision.routine import load_routine
+    from vision.routine import routine_from
     from vision.synth.session import DEFAULT_SESSION, Session
 
     if routine == "default":
         return replace(DEFAULT_SESSION, seed=seed)
-    items = load_routine(Path(routine)).items
+    items = routine_from(routine).items
     return Session(items=tuple({k: v for k, v in item.model_dump().items() if v is not None} for item in items), seed=seed)
 
 

@@ -10,7 +10,10 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # compare imports routine, which imports this module's EXERCISES
+    from vision.compare import Comparison
 
 SCHEMA = 1
 
@@ -54,6 +57,7 @@ class ExerciseResult:
             (visibility of the feet, frames with a person); see `warnings`.
         warnings: plain sentences for the user, e.g. that the feet left the frame.
         metrics: numbers that describe the reps (e.g. ``cadence_per_min``).
+        sets: reps in each set, where the exercise was found in a session (empty otherwise).
     """
 
     name: str
@@ -62,6 +66,7 @@ class ExerciseResult:
     confidence: float = 1.0
     warnings: tuple[str, ...] = ()
     metrics: dict[str, float] = field(default_factory=dict)
+    sets: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
@@ -87,6 +92,7 @@ class ExerciseResult:
             "metrics": {k: round(v, 3) for k, v in self.metrics.items()},
             "confidence": round(self.confidence, 3),
             "warnings": list(self.warnings),
+            "sets": list(self.sets),
         }
 
 
@@ -101,7 +107,11 @@ class AnalysisResult:
     pose_detected_ratio: float
     exercises: tuple[ExerciseResult, ...]
     warnings: tuple[str, ...] = ()
-    routine: dict[str, Any] | None = None
+    routine: Comparison | None = None
+    """What was done against the routine, when one was given (JSON: its ``to_dict()``)."""
+    segments: tuple[dict[str, Any], ...] = ()
+    """Where a whole session was split up: each stretch's name (an exercise, ``rest``,
+    ``walking`` or ``standing``), start and end, and for an exercise its foot, direction and sets."""
 
     def to_dict(self) -> dict[str, Any]:
         """The result as the JSON document of DESIGN.md §4 (schema `SCHEMA`)."""
@@ -114,7 +124,8 @@ class AnalysisResult:
             "pose_detected_ratio": round(self.pose_detected_ratio, 3),
             "exercises": [e.to_dict() for e in self.exercises],
             "warnings": list(self.warnings),
-            "routine": self.routine,
+            "segments": list(self.segments),
+            "routine": None if self.routine is None else self.routine.to_dict(),
         }
 
     def to_json(self, indent: int | None = 2) -> str:

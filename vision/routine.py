@@ -47,6 +47,7 @@ __all__ = [
     "describe",
     "load_routine",
     "parse_routine",
+    "routine_from",
     "to_toml",
 ]
 
@@ -338,6 +339,11 @@ def parse_routine(text: str, source: str = "<string>") -> Routine:
         line = _error_line(text, tuple(first["loc"]))
         where = f"{source} line {line}" if line else source
         raise RoutineError(f"{where}: {_problem(first)}") from None
+
+
+def routine_from(spec: str | Path) -> Routine:
+    """The routine a user named: ``"default"`` (the article's, `DEFAULT_ROUTINE`) or a file."""
+    return DEFAULT_ROUTINE if str(spec) == "default" else load_routine(spec)
 
 
 def load_routine(path: str | Path) -> Routine:

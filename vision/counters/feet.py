@@ -42,6 +42,13 @@ class FeetSample:
     hip_x: float  # hip centre across the image, for telling "in place" from travelling
     hip_y: float  # hip centre height: a real flight lifts the whole body, not just a foot
     spread: float  # how much lower the left foot is than the right, in 3D (MediaPipe world)
+    left_x: float = 0.0  # each foot's centre across the image (jumping jacks open and close them)
+    right_x: float = 0.0
+
+    @property
+    def width(self) -> float:
+        """How far apart the feet are across the image."""
+        return abs(self.left_x - self.right_x)
 
     @property
     def lower_foot(self) -> str:
@@ -68,7 +75,7 @@ class FeetTracker:
     def __init__(self, fps: float) -> None:
         self._leg = LegLength("xy")
         self._leg_world = LegLength("world")
-        names = ("left", "right", "hip_x", "hip_y", "spread")
+        names = ("left", "right", "hip_x", "hip_y", "spread", "left_x", "right_x")
         self._filters = {name: StreamingFilter("lowpass", SMOOTH_HZ, fps) for name in names}
         self.history: deque[FeetSample] = deque()
 
@@ -79,6 +86,7 @@ class FeetTracker:
             return None
         raw = {side: -float(np.max(frame.xy[_FOOT_POINTS[side], 1])) / leg for side in lm.SIDES}
         raw["hip_x"] = float(np.mean(frame.xy[_HIPS, 0])) / leg
+        raw |= {f"{side}_x": float(np.mean(frame.xy[_FOOT_POINTS[side], 0])) / leg for side in lm.SIDES}
         raw["hip_y"] = -float(np.mean(frame.xy[_HIPS, 1])) / leg
         # World y points down: the larger, the nearer the floor.
         lowest = {side: float(np.max(frame.world[_FOOT_POINTS[side], 1])) for side in lm.SIDES}

@@ -21,7 +21,7 @@ from vision import landmarks as lm
 from vision.counters.base import Counter
 from vision.counters.feet import FeetTracker
 from vision.counters.flights import MAX_FLANK_S, Flights
-from vision.counters.signals import Peak, PeakDetector
+from vision.counters.signals import Peak, PeakDetector, Swing, SwingDetector
 from vision.result import ExerciseResult, Rep
 from vision.series import PoseFrame
 
@@ -34,7 +34,19 @@ HELD_S = 0.5
 STEP_THRESHOLD = 0.2
 """Swing of (left - right) height, in leg lengths, that makes an alternate-foot step."""
 STEPS_PERSIST_S = 1.0
-"""After an alternate-foot step, flights are part of the stepping for this long."""
+"""While steps come this close together, and for this long after the last, flights are part of the stepping."""
+OPEN_CLOSE = 0.3
+"""Change of the feet's width across the image, leg lengths, that a jumping jack's jump makes
+(out to about hip width and a half, or back together)."""
+FOOT_SHARE = 0.2
+"""Each foot's least share of an open/close move: both feet jump apart (one often further, as
+seen from an angle), while in a stride one foot moves alone."""
+OPEN_CLOSE_GAP_S = (0.3, 1.5)
+"""Time from one open/close jump to the next, seconds: a jumping jack's rhythm, slow or quick."""
+SAME_JUMP_S = {"step": 0.15, "width": 0.25}
+"""A flight and a step (or an open/close) this close in time are one jump seen twice. A step
+is read at the lifted foot's top, close to the flight's; the feet's width passes halfway a
+little before or after the top."""
 IN_PLACE_SPEED = 0.5
 """Hip speed across the image, leg lengths per second, above which the athlete travels."""
 
@@ -45,7 +57,9 @@ class Event:
 
     t: float
     side: str | None
-    style: str  # "two_foot", "single_leg", "switch_leg" (a flight onto the other foot) or "alternate_foot" (a step)
+    style: str  # "two_foot", "single_leg", "switch_leg" (a flight onto the other foot), "alternate_foot" (a step)
+    # or "open_close" (a jump that opens or closes the feet, as in jumping jacks)
+    lift: float = 0.0  # a step: how far the lifted foot rose above the other, leg lengths
 
 
 class JumpEvents:
@@ -61,7 +75,9 @@ class JumpEvents:
     def __init__(self, fps: float, steps: bool = False) -> None:
         self.flights = Flights(fps)
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
-        self._last_step_t = -np.inf
+        self._width = SwingDetector(OPEN_CLOSE, MAX_FLANK_S)
+        self._last_swing: tuple[Swing, bool] | None = None  # the last open/close and whether it counted
+        self._step_times = [-np.inf, -np.inf]  # the last two steps
 
     @property
     def feet(self) -> FeetTracker:
@@ -75,14 +91,21 @@ class JumpEvents:
         if len(self.feet.history) == 1:  # the first sample after a gap: steps start afresh too
             for detector in self._steps.values():
                 detector.reset()
+            self._width.reset()
+            self._last_swing = None
         events = []
+        if (swing := self._width.update(t, sample.width)) is not None and self._both_feet_moved(swing):
+            events += self._in_rhythm(swing)
         for side, detector in self._steps.items():
             lifted = sample.height(side) - sample.height(_other(side))
             if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
-                events.append(Event(step.t, _other(side), "alternate_foot"))
-                self._last_step_t = step.t
-        # While the feet take turns, the brief moments with both feet up are those steps.
-        if flight is not None and flight.t - self._last_step_t > STEPS_PERSIST_S:
+                events.append(Event(step.t, _other(side), "alternate_foot", step.value))
+                self._step_times = [self._step_times[1], step.t]
+        # While the feet take turns, the brief moments with both feet up are those steps. One
+        # lone step is not stepping: it is the leg switch of single-leg rope skipping.
+        before, last = self._step_times
+        stepping = last - before <= STEPS_PERSIST_S
+        if flight is not None and not (stepping and flight.t - last <= STEPS_PERSIST_S):
             if (event := self._flight_event(flight)) is not None:
                 events.append(event)
         return sorted(events, key=lambda e: e.t)
@@ -104,6 +127,29 @@ class JumpEvents:
             return Event(flight.t, landing, "single_leg")
         return Event(flight.t, landing, "switch_leg")
 
+    def _in_rhythm(self, swing: Swing) -> list[Event]:
+        """Open/close jumps come in turns: one counts once the one before or after it is
+        `OPEN_CLOSE_GAP_S` away (so a lone twitch of the feet, or a glitch that opens and
+        shuts them within a frame or two, counts nothing). The first of a run waits for the second."""
+        low, high = OPEN_CLOSE_GAP_S
+        out = []
+        last = self._last_swing
+        if last is not None and low <= swing.t - last[0].t <= high:
+            if not last[1]:
+                out.append(Event(last[0].t, None, "open_close"))
+            out.append(Event(swing.t, None, "open_close"))
+        self._last_swing = (swing, bool(out))
+        return out
+
+    def _both_feet_moved(self, swing: Swing) -> bool:
+        """Whether the feet opened or closed by a jump: each foot moved its share the opposite
+        way, with the hips in place (a walking stride moves one foot past the other)."""
+        before, after = self.feet.at(swing.start_t), self.feet.at(self.feet.history[-1].t)
+        moves = (after.left_x - before.left_x, after.right_x - before.right_x)
+        opposite = moves[0] * moves[1] < 0
+        shared = min(abs(m) for m in moves) >= FOOT_SHARE * (abs(moves[0]) + abs(moves[1]))
+        return opposite and shared and self._in_place(swing.t)
+
     def _in_place(self, t: float) -> bool:
         """Whether the hips stayed put over the second around ``t``."""
         window = self.feet.between(t - 0.5, t + 0.5)
@@ -112,14 +158,18 @@ class JumpEvents:
         speed = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
         return speed < IN_PLACE_SPEED
 
+
 def _other(side: str) -> str:
     return "right" if side == "left" else "left"
 
 
+_SEEN_AS = {"alternate_foot": "step", "open_close": "width"}
+"""How each event style is seen (else as a flight): one jump may be seen more than one way."""
+
 COUNTED: dict[str, frozenset[str]] = {
-    "two_leg_hops": frozenset({"two_foot"}),
+    "two_leg_hops": frozenset({"two_foot", "open_close"}),
     "single_leg_hops": frozenset({"single_leg", "switch_leg"}),  # a bound lands on the other leg
-    "jump_rope": frozenset({"two_foot", "single_leg", "alternate_foot"}),  # switch flights are steps
+    "jump_rope": frozenset({"two_foot", "open_close", "single_leg", "switch_leg", "alternate_foot"}),
 }
 """Which events each exercise counts."""
 
@@ -144,13 +194,25 @@ class JumpCounter(Counter):
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
         new = []
         for event in self._events.update(t, frame):
-            if event.style not in COUNTED[self.name]:
+            if event.style not in COUNTED[self.name] or self._counted_near(event):
                 continue
             rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
             new.append(rep)
             self._styles.append(event.style)
         self._reps.extend(new)
         return new
+
+    def _counted_near(self, event: Event) -> bool:
+        """Whether this jump was already counted as another kind of event: a step or an
+        open/close within `SAME_JUMP_S` of a flight is that flight (they are confirmed at other
+        moments, so they may come out of order)."""
+        seen_as = _SEEN_AS.get(event.style, "flight")
+        for rep, style in zip(self._reps[-6:], self._styles[-6:]):
+            other = _SEEN_AS.get(style, "flight")
+            window = max(SAME_JUMP_S.get(seen_as, 0.0), SAME_JUMP_S.get(other, 0.0))
+            if other != seen_as and abs(rep.t - event.t) < window:
+                return True
+        return False
 
     def finish(self) -> list[Rep]:
         return []
@@ -159,7 +221,9 @@ class JumpCounter(Counter):
         confidence = self._events.flights.seen.confidence
         warnings: tuple[str, ...] = ()
         if confidence < 0.5:
-            warnings = (f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",)
+            warnings = (
+                f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",
+            )
         metrics = {}
         if len(self._reps) >= 2:
             span = self._reps[-1].t - self._reps[0].t
@@ -169,4 +233,5 @@ class JumpCounter(Counter):
             details = {side: sum(r.side == side for r in self._reps) for side in lm.SIDES}
         if self.name == "jump_rope" and self._styles:
             details["style"] = max(set(self._styles), key=self._styles.count)
-        return ExerciseResult(self.name, tuple(self._reps), details, confidence=confidence, warnings=warnings, metrics=metrics)
+        reps = tuple(sorted(self._reps, key=lambda r: r.t))
+        return ExerciseResult(self.name, reps, details, confidence=confidence, warnings=warnings, metrics=metrics)

@@ -159,3 +159,69 @@ class PeakDetector:
             return False
         before = [x for ti, x in self._recent if peak.t - self.max_flank_s <= ti <= peak.t]
         return bool(before) and min(before) <= peak.value - self.threshold
+
+
+@dataclass(frozen=True)
+class Swing:
+    """A quick move of a signal from one level to another."""
+
+    t: float  # when it had moved half the threshold: within the move, known as it happens
+    start_t: float  # when it left the level it came from
+    change: float  # signed, in the signal's units
+
+
+class SwingDetector:
+    """Quick moves between levels, one sample at a time: jumps that open or close the feet.
+
+    A swing counts as soon as the signal has moved ``threshold`` away from the last level
+    it held (its running extreme since the previous swing), taking at most ``max_swing_s``
+    from the moment it left that level (moved a fifth of the threshold) to there. The next
+    swing is looked for in the other direction. A slow drift, or a wobble smaller than the
+    threshold, is none.
+
+    Args:
+        threshold: the move needed, in the signal's units.
+        max_swing_s: the most time the move may take.
+    """
+
+    def __init__(self, threshold: float, max_swing_s: float) -> None:
+        self.threshold = threshold
+        self.max_swing_s = max_swing_s
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (after a gap)."""
+        self._low: tuple[float, float] | None = None  # (t, x): the level an upward swing leaves
+        self._high: tuple[float, float] | None = None  # the level a downward swing leaves
+        self._direction = 0  # +1: the next swing goes up, -1: down, 0: either
+        self._recent: deque[tuple[float, float]] = deque()
+
+    def update(self, t: float, x: float) -> Swing | None:
+        """Feed one sample; return a swing when one completes."""
+        self._recent.append((t, x))
+        if self._low is None or self._high is None:
+            self._low = self._high = (t, x)
+            return None
+        if self._direction >= 0 and x <= self._low[1]:
+            self._low = (t, x)
+        if self._direction <= 0 and x >= self._high[1]:
+            self._high = (t, x)
+        for sense, level in ((1, self._low), (-1, self._high)):
+            if self._direction in (0, sense) and sense * (x - level[1]) >= self.threshold:
+                return self._swing(t, x, sense, level)
+        held = min(self._low[0], self._high[0])
+        while self._recent and (self._recent[0][0] < held or t - self._recent[0][0] > 10.0):
+            self._recent.popleft()
+        return None
+
+    def _swing(self, t: float, x: float, sense: int, level: tuple[float, float]) -> Swing | None:
+        level_t, level_x = level
+        after = [(ti, xi) for ti, xi in self._recent if ti >= level_t]
+        left = next(ti for ti, xi in after if sense * (xi - level_x) >= 0.2 * self.threshold)
+        half = next(ti for ti, xi in after if sense * (xi - level_x) >= 0.5 * self.threshold)
+        self._direction = -sense
+        self._low = self._high = (t, x)
+        self._recent = deque([(t, x)])
+        if t - left > self.max_swing_s:
+            return None
+        return Swing(half, left, x - level_x)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 
@@ -10,23 +12,47 @@ from vision.result import AnalysisResult
 
 
 def print_result(console: Console, result: AnalysisResult) -> None:
-    """What was counted in one source: one row per exercise."""
-    table = Table(title=f"{result.source}: {result.duration_s:.1f} s, person seen in {result.pose_detected_ratio:.0%} of frames")
-    for column in ("exercise", "count", "details", "from", "to", "confidence"):
-        table.add_column(column, justify="right" if column != "exercise" and column != "details" else "left")
+    """What was counted in one source: one row per exercise (per segment of a session), then
+    the session's timeline and the routine comparison where there are any."""
+    table = Table(
+        title=f"{result.source}: {result.duration_s:.1f} s, person seen in {result.pose_detected_ratio:.0%} of frames"
+    )
+    for column in ("exercise", "count", "sets", "details", "from", "to", "confidence"):
+        table.add_column(column, justify="left" if column in ("exercise", "sets", "details") else "right")
     for ex in result.exercises:
         details = ", ".join(f"{k} {v}" for k, v in ex.details.items())
+        sets = " + ".join(str(n) for n in ex.sets) if len(ex.sets) > 1 else ""
         table.add_row(
             ex.name,
             str(ex.count),
+            sets,
             details,
             _seconds(ex.start_s),
             _seconds(ex.end_s),
             f"{ex.confidence:.0%}",
         )
     if not result.exercises:
-        table.add_row("(nothing counted)", "0", "", "", "", "")
+        table.add_row("(nothing counted)", "0", "", "", "", "", "")
     console.print(table)
+    if result.segments:
+        console.print(_timeline(result.segments))
+    if result.routine is not None:
+        console.print(f"[bold]{result.routine.routine.name}[/]")
+        for line in result.routine.lines():
+            console.print(f"  {line}", highlight=False)
+
+
+def _timeline(segments: tuple[dict[str, Any], ...]) -> Table:
+    """The session's segments in time order: exercises with their sets, and the idle stretches between."""
+    table = Table(title="segments", title_justify="left", box=None, padding=(0, 2))
+    for column in ("from", "to", "segment", "sets"):
+        table.add_column(column, justify="right" if column in ("from", "to") else "left")
+    for seg in segments:
+        what = " ".join(str(w) for w in (seg["name"], seg.get("foot"), seg.get("direction")) if w)
+        sets = " + ".join(str(n) for n in seg.get("sets", []))
+        style = "dim" if "sets" not in seg else None
+        table.add_row(_seconds(seg["start_s"]), _seconds(seg["end_s"]), what, sets, style=style)
+    return table
 
 
 def print_eval(console: Console, summary: EvalSummary) -> None:
