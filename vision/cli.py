@@ -276,8 +276,6 @@ def live(
         if json_out:
             _write(json_out, outcome.result.to_json())
         print_result(console, outcome.result)
-        for line in outcome.comparison.lines() if outcome.comparison else []:
-            console.print(line, markup=False, highlight=False)
         for warning in outcome.result.warnings:
             err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         if outcome.error:

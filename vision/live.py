@@ -148,7 +148,6 @@ class LiveOutcome:
 
     Attributes:
         result: the counts, in the JSON layout of `analyze` (routine comparison included).
-        comparison: guided mode: the routine against what was done (its `lines` for a terminal).
         ended: ``quit``, ``interrupted`` (Ctrl-C), ``end`` (a rehearsal clip ended, or the
             routine is complete) or ``camera`` (the camera failed).
         error: for ``camera``, the one line to show.
@@ -157,7 +156,6 @@ class LiveOutcome:
     result: AnalysisResult
     ended: str
     error: str = ""
-    comparison: Comparison | None = None
 
 
 class LiveSession:
@@ -321,7 +319,6 @@ class LiveSession:
         if dropped:
             warnings.insert(0, f"{dropped} of {total} frames dropped (the machine was slower than the camera): "
                                "a fast rep may have been missed")  # fmt: skip
-        comparison = self.comparison()
         return AnalysisResult(
             source=source,
             fps=fps,
@@ -330,7 +327,7 @@ class LiveSession:
             pose_detected_ratio=self.detected / self.frames if self.frames else 0.0,
             exercises=tuple(self._results),
             warnings=tuple(warnings),
-            routine=None if comparison is None else comparison.to_dict(),
+            routine=self.comparison(),
         )
 
     def comparison(self) -> Comparison | None:
@@ -426,7 +423,7 @@ def run_live(
     for line in session.finish():
         on_line(line)
     name = Path(str(source.info.source)).name if not isinstance(source, Camera) else str(source.device)
-    return LiveOutcome(session.result(name, fps, source.frames_dropped), ended, error, session.comparison())
+    return LiveOutcome(session.result(name, fps, source.frames_dropped), ended, error)
 
 
 class _Screen:
@@ -459,7 +456,7 @@ class _Screen:
 def unopened_result(camera: str, routine: Routine | None) -> AnalysisResult:
     """The result of a session whose camera never opened: nothing counted (and, in guided mode,
     nothing of the routine done), so that a script waiting for the JSON still gets it."""
-    comparison = compare(routine, []).to_dict() if routine is not None else None
+    comparison = compare(routine, []) if routine is not None else None
     return AnalysisResult(camera, 0.0, 0, 0.0, 0.0, (), ("the camera never opened",), comparison)
 
 
