@@ -30,6 +30,7 @@ from vision import __version__
 from vision.errors import RepcountError
 
 if TYPE_CHECKING:
+    from vision.live import Line
     from vision.store import ClipRecord
     from vision.synth.session import Session
 
@@ -255,6 +256,62 @@ def _session(routine: str, seed: int) -> Session:
         return replace(DEFAULT_SESSION, seed=seed)
     items = routine_from(routine).items
     return Session(items=tuple({k: v for k, v in item.model_dump().items() if v is not None} for item in items), seed=seed)
+
+
+@app.command()
+def live(
+    camera: Annotated[str, typer.Option(help="Camera index, /dev/video2, URL, or a video file.")] = "0",
+    exercise: Annotated[Optional[str], typer.Option(help="Count one exercise, e.g. two_leg_hops (free mode).")] = None,
+    routine: Annotated[Optional[str], typer.Option(help="Guided mode: a routine .toml, or 'default'.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result as JSON (schema 1).")] = None,
+    record: Annotated[Optional[Path], typer.Option(help="Record the camera's video (.mp4).")] = None,
+    annotate: Annotated[Optional[Path], typer.Option(help="Record the window: skeleton, count, guide (.mp4).")] = None,
+    headless: Annotated[bool, typer.Option(help="No window: print the counts as they change.")] = False,
+) -> None:
+    """Count live from a camera, with the count on screen as it happens (keys: space pause, n skip, r reset, q quit)."""
+    from vision.counters import available
+    from vision.live import LiveSession, run_live, unopened_result
+    from vision.report.table import print_result
+    from vision.routine import DEFAULT_ROUTINE, load_routine
+    from vision.sources import open_live
+
+    if exercise is not None and routine is not None:
+        fail("give --exercise NAME (free mode) or --routine FILE|default (guided mode), not both")
+    check_writable(json_out, record, annotate)
+    with user_errors():
+        if exercise is not None and exercise not in available():
+            fail(f"unknown exercise {exercise!r}: use one of {', '.join(available())}")
+        plan = None if exercise else DEFAULT_ROUTINE if routine in (None, "default") else load_routine(Path(routine))
+        if exercise is None and routine is None:
+            console.print(f"no --exercise or --routine: guided mode with the default routine ({DEFAULT_ROUTINE.name})")
+        if not headless and not _has_display():
+            fail("no display for the live window: run with --headless (counts print as they change)")
+        try:
+            source = open_live(camera)
+        except RepcountError as e:
+            if json_out:  # nothing counted, but a script waiting for the file gets one
+                _write(json_out, unopened_result(camera, plan).to_json())
+            fail(str(e))
+        session = LiveSession(source.info.fps, (source.info.width, source.info.height), exercise=exercise, routine=plan)
+
+        def say(line: Line) -> None:
+            console.print(line.text, markup=False, highlight=False)
+            if line.cue and sys.stdout.isatty():
+                sys.stdout.write("\a")  # the terminal's bell, where it has one
+
+        outcome = run_live(source, session, window=not headless, record=record, annotate=annotate, on_line=say)
+        if json_out:
+            _write(json_out, outcome.result.to_json())
+        print_result(console, outcome.result, outcome.comparison)
+        for warning in outcome.result.warnings:
+            err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+        if outcome.error:
+            fail(outcome.error)
+
+
+def _has_display() -> bool:
+    """Whether a window can open: on Linux an X or Wayland display must be set."""
+    return not sys.platform.startswith("linux") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 routine_app = typer.Typer(no_args_is_help=True, help="Write and check routine files (DESIGN.md §5).")

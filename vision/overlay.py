@@ -73,3 +73,57 @@ def draw_hud(frame: Image, hud: Hud) -> Image:
         thickness = max(2, round(8 * scale * hud.flash))
         cv2.rectangle(frame, (0, 0), (w - 1, h - 1), FLASH, thickness)
     return frame
+
+
+HINT = (80, 220, 255)  # BGR amber: something for the athlete to fix
+STATS = (190, 190, 190)
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """What the live window shows besides the count (all optional).
+
+    Attributes:
+        guide: the routine item and its target, e.g. "Split jumps: 7 / 10 (set 1 of 2)".
+        hint: what the athlete should fix, e.g. that the feet are out of frame.
+        stats: frames processed per second, dropped frames, latency.
+        banner: a word or two in large type across the middle ("SET COMPLETE", "PAUSED").
+    """
+
+    guide: str = ""
+    hint: str = ""
+    stats: str = ""
+    banner: str = ""
+
+
+def hershey(text: str) -> str:
+    """``text`` in the characters OpenCV's Hershey fonts can draw (ASCII): "10–15" -> "10-15"."""
+    return text.replace("–", "-").replace("—", "-").replace("✓", "ok").encode("ascii", "replace").decode()
+
+
+def draw_status(frame: Image, status: LiveStatus) -> Image:
+    """The guide line and the hint in a band at the bottom, the stats at the top right, and the banner."""
+    h, w = frame.shape[:2]
+    scale = min(h, w) / 480
+    font, thin = cv2.FONT_HERSHEY_SIMPLEX, max(1, round(scale))
+    lines = [(hershey(text), colour) for text, colour in ((status.guide, (255, 255, 255)), (status.hint, HINT)) if text]
+    if lines:
+        top = h - int((12 + 26 * len(lines)) * scale)
+        panel = frame.copy()
+        cv2.rectangle(panel, (0, top), (w, h), (0, 0, 0), -1)
+        cv2.addWeighted(panel, 0.6, frame, 0.4, 0, dst=frame)
+        for n, (text, colour) in enumerate(lines):
+            y = top + int((26 + 26 * n) * scale)
+            cv2.putText(frame, text, (int(10 * scale), y), font, 0.62 * scale, colour, thin, cv2.LINE_AA)
+    if status.stats:
+        text = hershey(status.stats)
+        (tw, _), _ = cv2.getTextSize(text, font, 0.45 * scale, 1)
+        cv2.putText(frame, text, (w - tw - int(8 * scale), int(18 * scale)), font, 0.45 * scale, STATS, 1, cv2.LINE_AA)
+    if status.banner:
+        text = hershey(status.banner)
+        size = 1.4 * scale
+        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_DUPLEX, size, max(2, round(3 * scale)))
+        org = ((w - tw) // 2, (h + th) // 2)
+        cv2.putText(frame, text, org, cv2.FONT_HERSHEY_DUPLEX, size, (0, 0, 0), max(4, round(7 * scale)), cv2.LINE_AA)
+        cv2.putText(frame, text, org, cv2.FONT_HERSHEY_DUPLEX, size, FLASH, max(2, round(3 * scale)), cv2.LINE_AA)
+    return frame

@@ -13,7 +13,10 @@ A map of this module:
 * `Camera` / `iter_camera` - a webcam index, a device path or a stream URL; timestamps
   come from a monotonic clock. ``latest_only=True`` keeps just the newest frame, for live
   use where a slow consumer must skip frames rather than fall behind.
-* Underneath both: `vision.reader.Reader`, a background thread that decodes into a small hand-off
+* `PacedVideo` - a video file played as if it were a camera: each frame is released at its
+  own timestamp in real time, so the live session can rehearse on a clip (tests, benchmarks,
+  a user's dry run). `open_live` picks `Camera` or `PacedVideo` for what the user typed.
+* Underneath all three: `vision.reader.Reader`, a background thread that decodes into a small hand-off
   (every frame for files, only the newest for live cameras) so decoding overlaps
   inference, and which stops and releases the capture as soon as the consumer stops.
 
@@ -27,6 +30,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import cv2
 
@@ -36,11 +40,14 @@ from vision.reader import Bounded, Frame, Handoff, Latest, Reader
 __all__ = [
     "Camera",
     "Frame",
+    "LiveSource",
+    "PacedVideo",
     "Truncation",
     "VideoFile",
     "VideoInfo",
     "iter_camera",
     "iter_video",
+    "open_live",
 ]
 
 
@@ -54,6 +61,7 @@ of each), that may be missing before a file counts as truncated. Both must be sh
 Matroska and WebM declare no frame count, so OpenCV estimates it as duration x nominal
 fps, which overshoots on a variable-frame-rate file; and the duration ends one frame
 after the last frame starts."""
+
 
 @dataclass(frozen=True)
 class VideoInfo:
@@ -260,17 +268,29 @@ class Camera:
         self.latest_only, self.queue_size, self.clock = latest_only, queue_size, clock
         self._capture: cv2.VideoCapture | None = self._open()
         self.info = VideoInfo.from_capture(self._capture, self.device)
-        self.frames_dropped = 0
+        self._handoff: Handoff | None = None
+        self._stamp = _WallClock(clock)
+
+    @property
+    def frames_dropped(self) -> int:
+        """Frames the consumer was too slow for (``latest_only``), so far in the current or last iteration."""
+        return 0 if self._handoff is None else self._handoff.dropped
+
+    @property
+    def started_at(self) -> float | None:
+        """The ``clock`` reading of the first frame (its ``t`` is 0), so a frame at ``t`` was
+        captured at ``started_at + t``; None before the first frame."""
+        return self._stamp.start
 
     def __iter__(self) -> Iterator[Frame]:
         capture, self._capture = self._capture or self._open(), None
         handoff: Handoff = Latest() if self.latest_only else Bounded(self.queue_size)
-        reader = Reader(capture, _WallClock(self.clock), handoff)
+        self._handoff, self._stamp = handoff, _WallClock(self.clock)
+        reader = Reader(capture, self._stamp, handoff)
         try:
             yield from reader.frames()
         finally:
             reader.stop()
-            self.frames_dropped = handoff.dropped
         if reader.frames_read == 0:
             raise CameraError(f"camera {self.device!r} opened but gave no frame: check that no other program uses it")
 
@@ -294,6 +314,84 @@ class Camera:
                 "or pass another index, device or URL"
             )
         return capture
+
+
+class PacedVideo:
+    """A video file played as if it were a camera, for rehearsing the live session.
+
+    The reader thread releases each frame when the wall clock reaches its timestamp (the
+    container's, as in `VideoFile`), so the consumer sees the clip at its own frame rate and,
+    with ``latest_only``, drops frames exactly as it would with a camera when it is slower.
+    Frames keep the container's timestamps, so the counts can be compared with `analyze`'s.
+
+    Args:
+        path: the video file.
+        latest_only: keep only the newest frame (see `Camera`).
+        loop: play the clip again and again; timestamps keep increasing (long-session tests).
+        end_s: stop after this time (with ``loop``, a session of that length).
+        clock: seconds from a monotonic clock.
+
+    Raises:
+        VideoNotFound, NotAVideo, TruncatedVideo: as `VideoFile`.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        latest_only: bool = True,
+        loop: bool = False,
+        end_s: float = math.inf,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.path = Path(path)
+        self.latest_only, self.loop, self.end_s, self.clock = latest_only, loop, end_s, clock
+        self.info = VideoInfo.from_path(path)
+        self._handoff: Handoff | None = None
+        self._pace = _Pace(1.0 / (self.info.fps or FALLBACK_FPS), clock)
+
+    @property
+    def frames_dropped(self) -> int:
+        """As `Camera.frames_dropped`."""
+        return 0 if self._handoff is None else self._handoff.dropped
+
+    @property
+    def started_at(self) -> float | None:
+        """As `Camera.started_at`: when the frame at ``t = 0`` was released."""
+        return self._pace.start
+
+    def __iter__(self) -> Iterator[Frame]:
+        capture = _open_file(self.path)
+        period = 1.0 / (self.info.fps or FALLBACK_FPS)
+        self._pace = _Pace(period, self.clock)
+        self._handoff = Latest() if self.latest_only else Bounded(4)
+        if self.loop:
+            capture = cast(cv2.VideoCapture, _Looping(capture, period))
+        reader = Reader(capture, self._pace, self._handoff)
+        try:
+            for frame in reader.frames():
+                if frame[0] > self.end_s:
+                    return
+                yield frame
+        finally:
+            reader.stop()
+
+
+LiveSource = Camera | PacedVideo
+"""What the live session reads: frames with ``info``, ``started_at`` and ``frames_dropped``."""
+
+
+def open_live(source: str, *, loop: bool = False) -> LiveSource:
+    """The live source the user means: an existing video file plays as a paced camera;
+    anything else (an index such as ``0``, ``/dev/video2``, an ``rtsp://`` URL) is a camera.
+
+    Raises:
+        CameraError: the camera cannot be opened. NotAVideo: the file cannot be decoded.
+    """
+    path = Path(source)
+    if not source.isdigit() and path.is_file():
+        return PacedVideo(path, loop=loop)
+    return Camera(source, latest_only=True)
 
 
 def iter_camera(device: int | str, *, latest_only: bool = False) -> Generator[Frame, None, None]:
@@ -387,3 +485,49 @@ class _WallClock:
         t = max(now - self.start, math.nextafter(self.previous, math.inf))
         self.previous = t
         return t
+
+
+class _Pace:
+    """Container timestamps released in real time: waits (on the reader thread) until each
+    frame is due, counting from when the first frame was read."""
+
+    def __init__(self, period_s: float, clock: Callable[[], float]) -> None:
+        self.container = _ContainerClock(period_s)
+        self.clock = clock
+        self.start: float | None = None
+
+    def __call__(self, capture: cv2.VideoCapture) -> float:
+        t = self.container(capture)
+        if self.start is None:
+            self.start = self.clock() - t
+        wait = self.start + t - self.clock()
+        if wait > 0:
+            time.sleep(wait)
+        return t
+
+
+class _Looping:
+    """A file capture that starts again at its end, its timestamps carrying on after the last
+    frame (what `Reader` reads: ``read``, ``get`` and ``release``)."""
+
+    def __init__(self, capture: cv2.VideoCapture, period_s: float) -> None:
+        self.capture, self.period_s = capture, period_s
+        self.offset_ms = 0.0
+        self.last_ms = 0.0
+
+    def read(self) -> tuple[bool, object]:
+        ok, image = self.capture.read()
+        if not ok and self.capture.set(cv2.CAP_PROP_POS_FRAMES, 0):
+            self.offset_ms = self.last_ms + 1000 * self.period_s
+            ok, image = self.capture.read()
+        return ok, image
+
+    def get(self, prop: int) -> float:
+        value = self.capture.get(prop)
+        if prop == cv2.CAP_PROP_POS_MSEC:
+            value += self.offset_ms
+            self.last_ms = value
+        return value
+
+    def release(self) -> None:
+        self.capture.release()
