@@ -9,6 +9,7 @@ raises) count no two-leg hops.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import shared_labels
 from vision import counters
+from vision import landmarks as lm
 from vision.counters.base import count
 from vision.series import LandmarkSeries
 from vision.synth import noise
@@ -116,6 +118,60 @@ def test_a_gap_in_the_landmarks_does_not_invent_a_jump() -> None:
     assert counted("jump_rope", gappy) == 0
 
 
+def lift_feet(series: LandmarkSeries, times: list[float], height: float = 0.3, hold_s: float = 0.3) -> LandmarkSeries:
+    """A copy of ``series`` in which a foot (left, right, left, ...) is lifted ``height`` leg
+    lengths at each of ``times`` for ``hold_s``, on a smooth bump, the body otherwise unchanged:
+    the steps of alternate-foot skipping when they come in a run, a leg lifted now and then
+    when they do not."""
+    xy, world = series.xy.copy(), series.world.copy()
+    hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
+    leg_px = float(np.median(xy[:, ankle, 1] - xy[:, hip, 1]))
+    leg_m = float(np.median(world[:, ankle, 1] - world[:, hip, 1]))
+    for i, t0 in enumerate(times):
+        side = lm.SIDES[i % 2]
+        bump = np.clip(1 - ((series.t - t0) / (hold_s / 2)) ** 2, 0, None) * height
+        foot = [lm.side_idx(side, part) for part in lm.FOOT_PARTS]
+        xy[:, foot, 1] -= (bump * leg_px)[:, None]
+        world[:, foot, 1] -= (bump * leg_m)[:, None]
+    return replace(series, xy=xy, world=world)
+
+
+@pytest.mark.parametrize(
+    ("times", "steps"),
+    [
+        ([2.0], 0),  # one leg lifted while standing
+        ([2.0, 2.4], 0),  # a step and back: turning away, putting the rope down
+        ([2.0, 4.5], 0),  # lifts far apart
+        ([2.0, 2.35, 2.7, 3.05, 3.4, 3.75], 6),  # a run of alternate-foot steps, all counted
+    ],
+)
+def test_alternate_foot_steps_count_in_a_run_only(times: list[float], steps: int) -> None:
+    """A step counts as a rope jump only in a run of `MIN_STEPS`, however high the foot goes."""
+    standing, _ = simulate(MotionSpec("standing", duration_s=6.0, seed=1), Camera.view("front"), fps=30)
+    series = lift_feet(standing, times)
+    assert counted("jump_rope", series) == steps
+    assert counted("two_leg_hops", series) == 0
+
+
+SWITCH_GAP = pytest.mark.xfail(reason="a hop or two around the switch is lost at 60 fps and from 40° (issue 5)")
+
+
+@pytest.mark.parametrize(
+    "view,angle,fps",
+    [
+        ("front", None, 30),
+        pytest.param("front", None, 60, marks=SWITCH_GAP),
+        pytest.param("oblique", 40.0, 30, marks=SWITCH_GAP),
+    ],
+)
+def test_single_leg_rope_counts_the_leg_switches(view: str, angle: float | None, fps: int) -> None:
+    """Single-leg rope, switching legs every 5 s: the switch (a lone step onto the foot held up
+    till then) counts as a jump, as the labels count it."""
+    spec = MotionSpec("jump_rope", reps=24, style="single_leg_alternating", switch_every_s=5.0, seed=3)
+    series, labels = simulate(spec, Camera.view(view, angle), fps=fps)
+    assert counted("jump_rope", series) == labels.exercises[0].count
+
+
 REAL_EXACT = (
     "jumpingjack_sebasgc_1.mp4",
     "jumpingjack_theunknown550_1.mp4",
@@ -124,13 +180,17 @@ REAL_EXACT = (
     "jumprope-alternate_hooneybadger_3.mp4",
     "jumprope-doubleunder_hooneybadger_2.mp4",
     "jumprope_chenwr727_1.mp4",
+    "jumprope-irregular_ilikehome_2.mp4",
+    "jumprope_ilikehome_1.mp4",
+    "jumprope_ilikehome_3.mp4",
     "squatjump_ndnam_1.mp4",
     "tuckjump_ndnam_1.mp4",
     "singlelegbound_ndnam_1.mp4",
 )
 """Real clips the jump counters count within their labels' tolerance: jumping jacks (each jack
 two jumps, out and in, seen as the feet opening and closing), rope (alternate-foot, double-unders,
-two-foot), squat, tuck and one-leg bound jumps."""
+two-foot, and a beginner's stop-and-go with lone leg lifts and steps between the jumps), squat,
+tuck and one-leg bound jumps."""
 
 
 @pytest.mark.slow
@@ -142,8 +202,17 @@ def test_real_clips_counted_within_tolerance(clip: str, real_series: Callable[[s
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("clip", ["highknees_fiziktedavi_1.mp4", "kneelift-slow_ndnam_1.mp4", "calfraise_ndnam_1.mp4"])
+@pytest.mark.parametrize(
+    "clip",
+    [
+        "highknees_fiziktedavi_1.mp4",
+        "kneelift-slow_ndnam_1.mp4",
+        "calfraise_ndnam_1.mp4",
+        "negative-running_lilskyex0x_1.mp4",
+    ],
+)
 def test_real_look_alikes_make_no_hops(clip: str, real_series: Callable[[str], LandmarkSeries]) -> None:
-    """High knees and knee lifts move one foot across at a time; calf raises lift no foot off the floor."""
+    """High knees, running and knee lifts move one foot across at a time (the feet stay apart
+    for a stride around each flight); calf raises lift no foot off the floor."""
     series = real_series(clip)
     assert counted("two_leg_hops", series) == counted("single_leg_hops", series) == 0

@@ -333,7 +333,8 @@ def _jump_events(series: LandmarkSeries, steps: bool) -> list[Event]:
     Without ``steps`` every flight is kept; with them, flights amid steps are taken as steps.
     """
     finder = JumpEvents(series.fps, steps=steps)
-    return [e for i in range(len(series)) for e in finder.update(float(series.t[i]), series.frame(i))]
+    events = [e for i in range(len(series)) for e in finder.update(float(series.t[i]), series.frame(i))]
+    return events + finder.finish()
 
 
 def _switches(reps: tuple[Rep, ...]) -> tuple[float, ...]:

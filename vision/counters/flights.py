@@ -47,7 +47,7 @@ class Flights:
         self.seen.update(frame)
         if frame is None:
             return None, None
-        if t - self._last_t > GAP_RESET_S:
+        if self.gap_before(t):
             self.reset()
         self._last_t = t
         sample = self.feet.update(frame)
@@ -57,6 +57,10 @@ class Flights:
         if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
             return sample, None  # a foot landmark jumped, the body did not
         return sample, peak
+
+    def gap_before(self, t: float) -> bool:
+        """Whether a frame at ``t`` comes after a gap that restarts the signals."""
+        return t - self._last_t > GAP_RESET_S
 
     def reset(self) -> None:
         """Forget the feet and any half-seen flight (after a gap in the landmarks)."""

@@ -8,7 +8,9 @@ Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
   while (a single-leg hop, landing on the lower), or a landing on the other foot (a bound);
 - a **step** (alternate-foot rope skipping): the feet take turns, so their difference
   swings from one side to the other by at least `STEP_THRESHOLD`. Only counted while
-  the athlete stays in place, which walking and running do not.
+  the athlete stays in place, which walking and running do not, and in a run of
+  `MIN_STEPS`: a lone step or two (a leg lifted, a turn to walk away) is not skipping,
+  unless it lands on the foot that was held up: the leg switch of single-leg skipping.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 
 from vision import landmarks as lm
 from vision.counters.base import Counter
-from vision.counters.feet import FeetTracker
+from vision.counters.feet import FeetSample, FeetTracker
 from vision.counters.flights import MAX_FLANK_S, Flights
 from vision.counters.signals import Peak, PeakDetector, Swing, SwingDetector
 from vision.result import ExerciseResult, Rep
@@ -29,12 +31,24 @@ LEVEL_FEET = 0.18
 """Feet within this many leg lengths of each other in height (in 3D) are level: a two-foot jump."""
 STRIDE_SPREAD = 0.25
 """Feet this far apart in height just before or after a level flight: a running stride."""
+STRIDE_S = 0.15
+"""How long the feet stay `STRIDE_SPREAD` apart around a flight in a stride. A left/right mix-up
+of the feet (MediaPipe's, from the side) parts them for a frame or three."""
+LOOK_AFTER_S = 0.3
+"""A flight is judged this long after its top, once the landing and the stride after it are seen."""
 HELD_S = 0.5
 """A single-leg hop: the free foot stays above the hopping one for this long before take-off."""
 STEP_THRESHOLD = 0.2
 """Swing of (left - right) height, in leg lengths, that makes an alternate-foot step."""
 STEPS_PERSIST_S = 1.0
 """While steps come this close together, and for this long after the last, flights are part of the stepping."""
+MIN_STEPS = 3
+"""Steps in a row, each within `STEP_GAP_S` of the one before, that make alternate-foot
+skipping. The first of a run wait for the last; later ones count as they come."""
+SWITCH_S = 0.25
+"""A leg switch takes this long: the held foot comes down as the other goes up."""
+STEP_GAP_S = 0.6
+"""The longest time between two steps of one run: one turn of a slow rope (100 turns a minute)."""
 OPEN_CLOSE = 0.3
 """Change of the feet's width across the image, leg lengths, that a jumping jack's jump makes
 (out to about hip width and a half, or back together)."""
@@ -74,10 +88,15 @@ class JumpEvents:
 
     def __init__(self, fps: float, steps: bool = False) -> None:
         self.flights = Flights(fps)
+        self._period = 1.0 / fps
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
         self._width = SwingDetector(OPEN_CLOSE, MAX_FLANK_S)
         self._last_swing: tuple[Swing, bool] | None = None  # the last open/close and whether it counted
-        self._step_times = [-np.inf, -np.inf]  # the last two steps
+        self._run: list[Event] = []  # the steps of the current run, while it is shorter than MIN_STEPS
+        self._last_step = -np.inf
+        self._stepping = False  # the current run has MIN_STEPS steps
+        self._flights: list[Peak] = []  # flights waiting for LOOK_AFTER_S to be judged
+        self._held: dict[str, list[list[float]]] = {side: [] for side in lm.SIDES}  # [start, end]: foot held up
 
     @property
     def feet(self) -> FeetTracker:
@@ -85,30 +104,40 @@ class JumpEvents:
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Event]:
         """Feed a frame; return the events confirmed by it."""
+        events = self.finish() if frame is not None and self.flights.gap_before(t) else []
         sample, flight = self.flights.update(t, frame)
         if sample is None:
-            return []
+            return events
         if len(self.feet.history) == 1:  # the first sample after a gap: steps start afresh too
             for detector in self._steps.values():
                 detector.reset()
             self._width.reset()
             self._last_swing = None
-        events = []
         if (swing := self._width.update(t, sample.width)) is not None and self._both_feet_moved(swing):
             events += self._in_rhythm(swing)
         for side, detector in self._steps.items():
             lifted = sample.height(side) - sample.height(_other(side))
+            self._note_held(side, t, lifted)
             if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
-                events.append(Event(step.t, _other(side), "alternate_foot", step.value))
-                self._step_times = [self._step_times[1], step.t]
-        # While the feet take turns, the brief moments with both feet up are those steps. One
-        # lone step is not stepping: it is the leg switch of single-leg rope skipping.
-        before, last = self._step_times
-        stepping = last - before <= STEPS_PERSIST_S
-        if flight is not None and not (stepping and flight.t - last <= STEPS_PERSIST_S):
-            if (event := self._flight_event(flight)) is not None:
-                events.append(event)
+                events += self._in_run(Event(step.t, _other(side), "alternate_foot", step.value))
+        self._flights += [flight] if flight is not None else []
+        while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
+            events += self._judged(self._flights.pop(0))
         return sorted(events, key=lambda e: e.t)
+
+    def finish(self) -> list[Event]:
+        """The stream ended (or broke off): judge the flights still waiting, on what was seen."""
+        flights, self._flights = self._flights, []
+        return [event for flight in flights for event in self._judged(flight)]
+
+    def _judged(self, flight: Peak) -> list[Event]:
+        """The event a flight makes, if any. While the feet take turns, the brief moments with
+        both feet up are those steps. A lone step is not stepping: it is the leg switch of
+        single-leg rope skipping."""
+        if self._stepping and abs(flight.t - self._last_step) <= STEPS_PERSIST_S:
+            return []
+        event = self._flight_event(flight)
+        return [event] if event is not None else []
 
     def _flight_event(self, flight: Peak) -> Event | None:
         """Two-foot or single-leg, from the feet's heights in 3D at the top of the flight.
@@ -118,7 +147,7 @@ class JumpEvents:
         top = self.feet.at(flight.t)
         window = self.feet.between(flight.t - MAX_FLANK_S, flight.t + MAX_FLANK_S)
         if abs(top.spread) <= LEVEL_FEET:
-            if max(abs(s.spread) for s in window) > STRIDE_SPREAD:
+            if _longest_apart(window, self._period) >= STRIDE_S:
                 return None
             return Event(flight.t, None, "two_foot")
         landing = top.lower_foot
@@ -126,6 +155,41 @@ class JumpEvents:
         if np.mean([s.lower_foot == landing for s in before]) >= 0.8:
             return Event(flight.t, landing, "single_leg")
         return Event(flight.t, landing, "switch_leg")
+
+    def _in_run(self, step: Event) -> list[Event]:
+        """The steps to count now: none until a run reaches `MIN_STEPS`, then the whole run, then
+        each step as it comes. A gap over `STEP_GAP_S` starts a new run."""
+        if step.t - self._last_step > STEP_GAP_S:
+            self._run, self._stepping = [], False
+        self._last_step = step.t
+        if self._stepping or self._switches_leg(step):
+            return [step]
+        self._run.append(step)
+        if len(self._run) < MIN_STEPS:
+            return []
+        self._stepping = True
+        run, self._run = self._run, []
+        return run
+
+    def _note_held(self, side: str, t: float, lifted: float) -> None:
+        """Keep the last stretches of time in which a foot was held above the other (the free
+        foot of single-leg skipping). A step may be confirmed seconds after it happened (when
+        the lifted foot comes down), so these outlive the feet's history."""
+        if lifted < STEP_THRESHOLD / 2:
+            return
+        runs = self._held[side]
+        if runs and t - runs[-1][1] <= SWITCH_S:
+            runs[-1][1] = t
+        else:
+            runs.append([t, t])
+            del runs[:-4]
+
+    def _switches_leg(self, step: Event) -> bool:
+        """Whether a step lands on the foot that was held up for `HELD_S` just before it (in
+        single-leg skipping, the other foot hopped meanwhile)."""
+        assert step.side is not None
+        until = step.t - SWITCH_S
+        return any(start <= until - HELD_S and end >= until for start, end in self._held[step.side])
 
     def _in_rhythm(self, swing: Swing) -> list[Event]:
         """Open/close jumps come in turns: one counts once the one before or after it is
@@ -157,6 +221,19 @@ class JumpEvents:
             return False
         speed = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
         return speed < IN_PLACE_SPEED
+
+
+def _longest_apart(window: list[FeetSample], period: float) -> float:
+    """The longest time, seconds, the feet stayed `STRIDE_SPREAD` apart in height in a window
+    of samples ``period`` seconds apart."""
+    longest, since = 0.0, None
+    for sample in window:
+        if abs(sample.spread) <= STRIDE_SPREAD:
+            since = None
+            continue
+        since = sample.t if since is None else since
+        longest = max(longest, sample.t - since + period)
+    return longest
 
 
 def _other(side: str) -> str:
@@ -192,14 +269,18 @@ class JumpCounter(Counter):
         self._styles: list[str] = []
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
+        return self._counted(self._events.update(t, frame))
+
+    def _counted(self, events: list[Event]) -> list[Rep]:
+        """The reps these events make for this exercise."""
         new = []
-        for event in self._events.update(t, frame):
+        for event in events:
             if event.style not in COUNTED[self.name] or self._counted_near(event):
                 continue
             rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
             new.append(rep)
+            self._reps.append(rep)
             self._styles.append(event.style)
-        self._reps.extend(new)
         return new
 
     def _counted_near(self, event: Event) -> bool:
@@ -215,7 +296,7 @@ class JumpCounter(Counter):
         return False
 
     def finish(self) -> list[Rep]:
-        return []
+        return self._counted(self._events.finish())
 
     def result(self) -> ExerciseResult:
         confidence = self._events.flights.seen.confidence
