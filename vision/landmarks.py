@@ -42,6 +42,11 @@ def side_idx(side: str, part: str) -> int:
     return INDEX[f"{side}_{part}"]
 
 
+def other_side(side: str) -> str:
+    """``"left"`` -> ``"right"`` and back."""
+    return "right" if side == "left" else "left"
+
+
 FOOT_PARTS: tuple[str, ...] = ("ankle", "heel", "foot_index")
 FOOT: tuple[int, ...] = tuple(side_idx(s, p) for s in SIDES for p in FOOT_PARTS)
 """The six foot landmarks the counters care most about (drawn larger in overlays)."""

@@ -33,8 +33,9 @@ How, frame by frame (each foot on its own):
    circle through its mean radius (a rock of the ankle, up and down along a line,
    sweeps none), net over total turning at least `MIN_STEADY` (jitter wanders back and
    forth), a radius `MIN_SNR` times what the measured jitter alone would draw (a
-   planted foot's jitter never passes), and the foot off the floor (`MIN_LIFTED`:
-   walking, rocking and calf raises keep it down). When the circling stops, a last turn
+   planted foot's jitter never passes), and the foot off the floor while the other stays
+   planted (`MIN_LIFTED`: walking, rocking and calf raises keep the foot down; running
+   carries the other foot along). When the circling stops, a last turn
    within `END_SLACK_RAD` of 360° counts.
 5. **The sign.** Because A lies along n, A·s = (A·n)(n·s): the circle is clockwise
    when (turn about n) × sign(n·s) > 0. The turn about n is the large component of A,
@@ -90,6 +91,11 @@ MIN_LIFTED = 0.6
 """Share of a turn the foot must be off the floor: walking and rocking feet are down more."""
 LIFTED = 0.04
 """A foot this many leg lengths above the other one is off the floor."""
+PLANTED_S = 0.3
+"""The standing foot is watched over this long, seconds..."""
+PLANTED_MOVE = 0.15
+"""...and is planted while its ankle stays within this many leg lengths in the image: a running
+stride or a walking step carries it further (a circle is drawn standing, or seated, still)."""
 MAX_TURN_S = 3.0
 """A turn slower than this is not a circle (a 1.4 s circle at tempo 0.7, 15 % slow, is 2.3 s)."""
 END_SLACK_RAD = np.radians(90.0)
@@ -158,9 +164,29 @@ def _leg_distance(frame: PoseFrame, last: PoseFrame, cross: bool) -> float:
 
 def lifted(frame: PoseFrame, side: str, leg_px: float) -> bool:
     """Whether this foot's ankle is at least `LIFTED` leg lengths above the other's in the image."""
-    other = "right" if side == "left" else "left"
-    rise = float(frame.xy[_ANKLE[other], 1] - frame.xy[_ANKLE[side], 1])
+    rise = float(frame.xy[_ANKLE[lm.other_side(side)], 1] - frame.xy[_ANKLE[side], 1])
     return bool(np.isfinite(leg_px) and leg_px > 0 and rise > LIFTED * leg_px)
+
+
+class PlantedFeet:
+    """Which feet are planted: the ankle stayed within `PLANTED_MOVE` leg lengths over the last
+    `PLANTED_S` (a foot is taken as planted until that much has been seen)."""
+
+    def __init__(self) -> None:
+        self._ankles: deque[tuple[float, Vec]] = deque()
+
+    def reset(self) -> None:
+        self._ankles.clear()
+
+    def update(self, t: float, frame: PoseFrame, leg_px: float) -> dict[str, bool]:
+        self._ankles.append((t, frame.xy[[_ANKLE[side] for side in lm.SIDES]].astype(np.float64)))
+        while t - self._ankles[0][0] > PLANTED_S:
+            self._ankles.popleft()
+        points = np.stack([a for _, a in self._ankles])  # (time, side, xy)
+        reach = np.nanmax(np.linalg.norm(points - points[-1], axis=2), axis=0)
+        if not (np.isfinite(leg_px) and leg_px > 0):
+            return dict.fromkeys(lm.SIDES, True)
+        return {side: not reach[i] > PLANTED_MOVE * leg_px for i, side in enumerate(lm.SIDES)}
 
 
 def metres_per_pixel(frame: PoseFrame) -> float:
@@ -384,6 +410,7 @@ class AnkleRotationCounter(Counter):
     def __init__(self, fps: float = 30.0) -> None:
         self.fps = fps
         self._swaps = LegSwapFixer()
+        self._planted = PlantedFeet()
         self._leg = LegLength()
         self._loops = {side: FootLoop(side) for side in lm.SIDES}
         self._scale: deque[float] = deque(maxlen=61)
@@ -398,6 +425,7 @@ class AnkleRotationCounter(Counter):
             return self._emit([c for loop in self._loops.values() for c in loop.update(t, None, None)])
         if t - self._last_t > GAP_RESET_S:
             self._swaps.reset()
+            self._planted.reset()
         self._last_t = t
         frame = self._swaps(frame)
         mpp = metres_per_pixel(frame)
@@ -407,7 +435,8 @@ class AnkleRotationCounter(Counter):
             return []
         scale = float(np.median(self._scale))
         leg = self._leg.update(frame)
-        lifts = {side: lifted(frame, side, leg) for side in lm.SIDES}
+        planted = self._planted.update(t, frame, leg)
+        lifts = {side: lifted(frame, side, leg) and planted[lm.other_side(side)] for side in lm.SIDES}
         circles = []
         for side, loop in self._loops.items():
             vectors = toe_and_shin(frame, side, scale)

@@ -116,10 +116,10 @@ class JumpEvents:
         if (swing := self._width.update(t, sample.width)) is not None and self._both_feet_moved(swing):
             events += self._in_rhythm(swing)
         for side, detector in self._steps.items():
-            lifted = sample.height(side) - sample.height(_other(side))
+            lifted = sample.height(side) - sample.height(lm.other_side(side))
             self._note_held(side, t, lifted)
             if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
-                events += self._in_run(Event(step.t, _other(side), "alternate_foot", step.value))
+                events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
         self._flights += [flight] if flight is not None else []
         while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
             events += self._judged(self._flights.pop(0))
@@ -234,10 +234,6 @@ def _longest_apart(window: list[FeetSample], period: float) -> float:
         since = sample.t if since is None else since
         longest = max(longest, sample.t - since + period)
     return longest
-
-
-def _other(side: str) -> str:
-    return "right" if side == "left" else "left"
 
 
 _SEEN_AS = {"alternate_foot": "step", "open_close": "width"}

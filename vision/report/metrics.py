@@ -178,7 +178,7 @@ def knee_fppa(series: LandmarkSeries, side: str) -> traces.Trace:
     """One knee's FPPA over the whole series (`fppa_deg` on the image landmarks)."""
     xy = series.xy.astype(np.float64)
     hip, knee, ankle = (xy[:, lm.side_idx(side, p)] for p in ("hip", "knee", "ankle"))
-    medial = xy[:, lm.side_idx("right" if side == "left" else "left", "hip")] - hip
+    medial = xy[:, lm.side_idx(lm.other_side(side), "hip")] - hip
     return traces.Trace(series.t, fppa_deg(hip, knee, ankle, medial), f"{side} knee FPPA", "degrees")
 
 
