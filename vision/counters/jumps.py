@@ -47,8 +47,8 @@ MIN_STEPS = 3
 skipping. The first of a run wait for the last; later ones count as they come."""
 SWITCH_S = 0.25
 """A leg switch takes this long: the held foot comes down as the other goes up."""
-STEP_GAP_S = 0.6
-"""The longest time between two steps of one run: one turn of a slow rope (100 turns a minute)."""
+STEP_GAP_S = 0.75
+"""The longest time between two steps of one run: one turn of a slow rope (80 turns a minute)."""
 OPEN_CLOSE = 0.3
 """Change of the feet's width across the image, leg lengths, that a jumping jack's jump makes
 (out to about hip width and a half, or back together)."""
