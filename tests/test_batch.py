@@ -242,16 +242,21 @@ def test_batch_of_a_club_folder(tmp_path: Path, ffmpeg: str) -> None:
 def test_manifest_routine_and_annotated_videos(tmp_path: Path, ffmpeg: str) -> None:
     clips, out = tmp_path / "clips", tmp_path / "out"
     clip = cut(ffmpeg, "two_leg_hops_front", clips / "session1.mp4")
-    (clips / "manifest.csv").write_text("file,athlete,date,exercise\nsession1.mp4,Dana,2026-10-01,two_leg_hops\n")
+    subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=1", "-pix_fmt", "yuv420p",
+                    str(clips / "empty_room.mp4")], check=True)  # fmt: skip
+    (clips / "manifest.csv").write_text(
+        "file,athlete,date,exercise\nsession1.mp4,Dana,2026-10-01,two_leg_hops\nempty_room.mp4,Dana,2026-10-01,\n"
+    )
     batch(clips, out, "--routine", "default", "--annotate")
+    assert not list(out.rglob("*.partial.mp4"))  # the clip with nobody in it leaves no half video
     doc = json.loads((out / "session1.mp4.json").read_text())
     annotated = cv2.VideoCapture(str(out / "session1.mp4.annotated.mp4"))
     assert int(annotated.get(cv2.CAP_PROP_FRAME_COUNT)) == doc["frames"]
     assert counts(doc) == counts(analyze(clip, "two_leg_hops"))
     assert doc["routine"]["name"] == "Runner foot & ankle"
-    assert db_rows(out / "repcount.db", "SELECT athlete, date, exercise, routine_items FROM clips") == [
-        ("Dana", "2026-10-01", "two_leg_hops", 9)
-    ]
+    assert db_rows(
+        out / "repcount.db", "SELECT athlete, date, exercise, routine_items FROM clips WHERE status = 'ok'"
+    ) == [("Dana", "2026-10-01", "two_leg_hops", 9)]
 
 
 @pytest.mark.slow

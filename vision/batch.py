@@ -286,8 +286,8 @@ def analyze_job(job: Job) -> Outcome:
 
     start = time.perf_counter()
     result, error = None, None
+    partial = None if job.annotate is None else job.annotate.with_name(job.annotate.stem + ".partial.mp4")
     try:
-        partial = None if job.annotate is None else job.annotate.with_name(job.annotate.stem + ".partial.mp4")
         if partial is not None:
             partial.parent.mkdir(parents=True, exist_ok=True)
         if job.clip.exercise is None:  # a session: analyze finds its segments and compares them itself
@@ -302,6 +302,8 @@ def analyze_job(job: Job) -> Outcome:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - reported per clip, see the docstring
         error = f"internal error: {type(e).__name__}: {e}"
+    if error is not None and partial is not None:
+        partial.unlink(missing_ok=True)  # half an annotated video is no use to anyone
     return Outcome(job, result, error, time.perf_counter() - start, os.getpid(), peak_rss_mb())
 
 
