@@ -250,6 +250,10 @@ COUNTED: dict[str, frozenset[str]] = {
 class JumpCounter(Counter):
     """Counts the jumps of one exercise.
 
+    Flights and open/close jumps are reported within `latency_s`. Alternate-foot steps wait for
+    their run: the first two of a run come out with the third, up to 2 x `STEP_GAP_S` later,
+    so a live count of alternate-foot skipping starts with a jump of three.
+
     Args:
         name: ``"two_leg_hops"`` (level flights), ``"single_leg_hops"`` (every flight,
             with the landing foot) or ``"jump_rope"`` (flights and alternate-foot steps).
