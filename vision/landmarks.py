@@ -51,6 +51,14 @@ FOOT_PARTS: tuple[str, ...] = ("ankle", "heel", "foot_index")
 FOOT: tuple[int, ...] = tuple(side_idx(s, p) for s in SIDES for p in FOOT_PARTS)
 """The six foot landmarks the counters care most about (drawn larger in overlays)."""
 
+# Index lists for numpy fancy indexing (``xy[:, SOLE["left"]]``), so lists, not tuples.
+FOOT_OF: dict[str, list[int]] = {side: [side_idx(side, p) for p in FOOT_PARTS] for side in SIDES}
+"""Each foot's ankle, heel and toe."""
+SOLE: dict[str, list[int]] = {side: [side_idx(side, p) for p in ("heel", "foot_index")] for side in SIDES}
+"""Each foot's heel and toe: the points that reach the floor."""
+HIPS: list[int] = [idx("left_hip"), idx("right_hip")]
+SHOULDERS: list[int] = [idx("left_shoulder"), idx("right_shoulder")]
+
 SKELETON: tuple[tuple[int, int], ...] = (
     (11, 12), (11, 13), (13, 15), (12, 14), (14, 16),
     (11, 23), (12, 24), (23, 24),

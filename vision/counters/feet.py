@@ -28,9 +28,6 @@ SMOOTH_HZ = 4.0
 HISTORY_S = 2.0
 """How far back counters can look up the feet (longest flight plus margin)."""
 
-_FOOT_POINTS = {side: [lm.side_idx(side, p) for p in ("heel", "foot_index")] for side in lm.SIDES}
-_HIPS = [lm.idx("left_hip"), lm.idx("right_hip")]
-
 
 @dataclass(frozen=True)
 class FeetSample:
@@ -84,12 +81,12 @@ class FeetTracker:
         leg, leg_world = self._leg.update(frame), self._leg_world.update(frame)
         if not (leg > 0 and leg_world > 0):  # also False for NaN
             return None
-        raw = {side: -float(np.max(frame.xy[_FOOT_POINTS[side], 1])) / leg for side in lm.SIDES}
-        raw["hip_x"] = float(np.mean(frame.xy[_HIPS, 0])) / leg
-        raw |= {f"{side}_x": float(np.mean(frame.xy[_FOOT_POINTS[side], 0])) / leg for side in lm.SIDES}
-        raw["hip_y"] = -float(np.mean(frame.xy[_HIPS, 1])) / leg
+        raw = {side: -float(np.max(frame.xy[lm.SOLE[side], 1])) / leg for side in lm.SIDES}
+        raw["hip_x"] = float(np.mean(frame.xy[lm.HIPS, 0])) / leg
+        raw |= {f"{side}_x": float(np.mean(frame.xy[lm.SOLE[side], 0])) / leg for side in lm.SIDES}
+        raw["hip_y"] = -float(np.mean(frame.xy[lm.HIPS, 1])) / leg
         # World y points down: the larger, the nearer the floor.
-        lowest = {side: float(np.max(frame.world[_FOOT_POINTS[side], 1])) for side in lm.SIDES}
+        lowest = {side: float(np.max(frame.world[lm.SOLE[side], 1])) for side in lm.SIDES}
         raw["spread"] = (lowest["left"] - lowest["right"]) / leg_world
         smooth = {name: f(raw[name]) for name, f in self._filters.items()}
         sample = FeetSample(frame.t, **smooth)

@@ -109,8 +109,6 @@ LOOK_BACK_S = 1.5
 SETTLE_S = 1.0
 """Without a clear landing, a flight is decided this long after its top."""
 
-_FOOT = {side: [lm.side_idx(side, p) for p in ("ankle", "heel", "foot_index")] for side in lm.SIDES}
-_SOLE = {side: [lm.side_idx(side, p) for p in ("heel", "foot_index")] for side in lm.SIDES}
 _UP = np.array([0.0, -1.0, 0.0])
 
 
@@ -231,17 +229,17 @@ class SplitJumpCounter(Counter):
     def _observe(self, frame: PoseFrame) -> None:
         """Store this frame's foot pair and facing (nothing is decided here)."""
         world = frame.world.astype(np.float64)
-        if not np.all(np.isfinite(world[[*_FOOT["left"], *_FOOT["right"]]])):
+        if not np.all(np.isfinite(world[list(lm.FOOT)])):
             return
         leg, leg_px = self._leg_m.update(frame), self._leg_px.update(frame)
         if not (leg > 0 and leg_px > 0):  # also False for NaN
             return
         if (facing := _body_facing(world)) is not None:
             self._facing.append((frame.t, facing))
-        d = (world[_FOOT["left"]].mean(axis=0) - world[_FOOT["right"]].mean(axis=0))[[0, 2]] / leg
-        soles = [float(np.max(world[_SOLE[side], 1])) for side in lm.SIDES]
-        low = -float(np.max(frame.xy[[*_SOLE["left"], *_SOLE["right"]], 1])) / leg_px
-        hip_x = float(np.mean(frame.xy[[lm.idx("left_hip"), lm.idx("right_hip")], 0])) / leg_px
+        d = (world[lm.FOOT_OF["left"]].mean(axis=0) - world[lm.FOOT_OF["right"]].mean(axis=0))[[0, 2]] / leg
+        soles = [float(np.max(world[lm.SOLE[side], 1])) for side in lm.SIDES]
+        low = -float(np.max(frame.xy[[*lm.SOLE["left"], *lm.SOLE["right"]], 1])) / leg_px
+        hip_x = float(np.mean(frame.xy[lm.HIPS, 0])) / leg_px
         self._pairs.append(FootPair(frame.t, d, low, abs(soles[0] - soles[1]) / leg, hip_x))
         _trim(self._pairs, frame.t, LOOK_BACK_S + SETTLE_S + 1.0)
         _trim(self._facing, frame.t, FACING_S)

@@ -32,11 +32,6 @@ CIRCLE_S = 1.4
 MIN_LOOP = 0.1
 """Below this share of the foot's length from the loop's centre the toe's angle is noise."""
 
-_SOLE = {side: [lm.side_idx(side, p) for p in ("heel", "foot_index")] for side in lm.SIDES}
-_FOOT = {side: [lm.side_idx(side, p) for p in ("ankle", "heel", "foot_index")] for side in lm.SIDES}
-_HIPS = [lm.idx("left_hip"), lm.idx("right_hip")]
-_SHOULDERS = [lm.idx("left_shoulder"), lm.idx("right_shoulder")]
-
 
 @dataclass(frozen=True)
 class Trace:
@@ -65,7 +60,7 @@ def foot_height(series: LandmarkSeries, side: str) -> Array:
 
     The zero is the image's top edge: only rises and falls mean anything.
     """
-    return -np.max(series.xy[:, _SOLE[side], 1], axis=1).astype(np.float64) / leg_length(series.xy)
+    return -np.max(series.xy[:, lm.SOLE[side], 1], axis=1).astype(np.float64) / leg_length(series.xy)
 
 
 def lower_foot(series: LandmarkSeries) -> Trace:
@@ -110,14 +105,19 @@ def _unit(v: Array) -> Array:
     return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
+def _across(series: LandmarkSeries) -> Array:
+    """(T, 3) the shoulder line plus the hip line in world axes, athlete's right to left."""
+    world = series.world.astype(np.float64)
+    return (world[:, lm.SHOULDERS[0]] - world[:, lm.SHOULDERS[1]]) + (world[:, lm.HIPS[0]] - world[:, lm.HIPS[1]])
+
+
 def facing(series: LandmarkSeries) -> Array:
     """(T, 2) the athlete's facing, a unit horizontal (x, z) vector in world axes.
 
     As in `vision.counters.split`: ``across × up``, with ``across`` the shoulder line plus
     the hip line (athlete's right to left), whole-clip offline here.
     """
-    world = series.world.astype(np.float64)
-    across = (world[:, _SHOULDERS[0]] - world[:, _SHOULDERS[1]]) + (world[:, _HIPS[0]] - world[:, _HIPS[1]])
+    across = _across(series)
     f = np.stack([across[:, 2], -across[:, 0]], axis=1)  # (across × -y) in the (x, z) plane
     return f / np.linalg.norm(f, axis=1, keepdims=True)
 
@@ -125,7 +125,7 @@ def facing(series: LandmarkSeries) -> Array:
 def feet_apart(series: LandmarkSeries) -> Array:
     """(T, 2) horizontal (x, z) world offset of the left foot's centre from the right's, leg lengths."""
     world = series.world.astype(np.float64)
-    d = world[:, _FOOT["left"]].mean(axis=1) - world[:, _FOOT["right"]].mean(axis=1)
+    d = world[:, lm.FOOT_OF["left"]].mean(axis=1) - world[:, lm.FOOT_OF["right"]].mean(axis=1)
     return d[:, [0, 2]] / leg_length(series.world)
 
 
@@ -139,8 +139,7 @@ def view_angle_deg(series: LandmarkSeries) -> float:
     """How far the camera is from straight in front of (or behind) the athlete, in degrees:
     0 looks at the chest or the back, 90 at the side. From the median shoulder and hip
     lines in world axes (x across the image, z away): their depth against their width."""
-    world = series.world.astype(np.float64)
-    across = (world[:, _SHOULDERS[0]] - world[:, _SHOULDERS[1]]) + (world[:, _HIPS[0]] - world[:, _HIPS[1]])
+    across = _across(series)
     angles = np.degrees(np.arctan2(np.abs(across[:, 2]), np.abs(across[:, 0])))
     angles = angles[np.isfinite(angles)]
     return float(np.median(angles)) if len(angles) else float("nan")
