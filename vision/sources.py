@@ -347,8 +347,9 @@ class PacedVideo:
         self.path = Path(path)
         self.latest_only, self.loop, self.end_s, self.clock = latest_only, loop, end_s, clock
         self.info = VideoInfo.from_path(path)
+        self._period = 1.0 / (self.info.fps or FALLBACK_FPS)
         self._handoff: Handoff | None = None
-        self._pace = _Pace(1.0 / (self.info.fps or FALLBACK_FPS), clock)
+        self._pace = _Pace(self._period, clock)
 
     @property
     def frames_dropped(self) -> int:
@@ -362,11 +363,10 @@ class PacedVideo:
 
     def __iter__(self) -> Iterator[Frame]:
         capture = _open_file(self.path)
-        period = 1.0 / (self.info.fps or FALLBACK_FPS)
-        self._pace = _Pace(period, self.clock)
+        self._pace = _Pace(self._period, self.clock)
         self._handoff = Latest() if self.latest_only else Bounded(4)
         if self.loop:
-            capture = cast(cv2.VideoCapture, _Looping(capture, period))
+            capture = cast(cv2.VideoCapture, _Looping(capture, self._period))
         reader = Reader(capture, self._pace, self._handoff)
         try:
             for frame in reader.frames():
