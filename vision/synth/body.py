@@ -39,7 +39,7 @@ JOINTS: tuple[str, ...] = (
     "torso_flex", "torso_side", "torso_twist", "neck_flex",
     *(f"{s}_{j}" for s in lm.SIDES for j in ("shoulder_flex", "shoulder_abd", "elbow")),
     *(f"{s}_{j}" for s in lm.SIDES
-      for j in ("hip_flex", "hip_abd", "hip_rot", "knee", "ankle_flex", "ankle_inv")),
+      for j in ("hip_flex", "hip_abd", "hip_rot", "knee", "ankle_add", "ankle_flex", "ankle_inv")),
 )  # fmt: skip
 """Every hinge in models/humanoid.xml. Signs (+ is the same motion on both sides):
 
@@ -48,7 +48,8 @@ JOINTS: tuple[str, ...] = (
 - ``{side}_hip_flex`` + thigh forward; ``{side}_hip_abd`` + thigh out to the side;
   ``{side}_hip_rot`` + external rotation (toes out); ``{side}_knee`` + flexion (0..2.6).
 - ``{side}_ankle_flex`` + dorsiflexion (toes up), - plantarflexion (heel raise);
-  ``{side}_ankle_inv`` + inversion (sole turns inward).
+  ``{side}_ankle_inv`` + inversion (sole turns inward); ``{side}_ankle_add`` + adduction (toes
+  turn inward about the shin: the foot's ab/adduction and the tibia's rotation together).
 - ``{side}_shoulder_flex`` + arm forward/up; ``{side}_shoulder_abd`` + arm out to the side;
   ``{side}_elbow`` + flexion.
 

@@ -2,8 +2,9 @@
 
 Ankle rotations: the athlete shifts onto the stance foot, lifts the working foot (thigh
 forward ~45°, knee bent ~60°) and circles it. The toe's loop comes from ankle flexion
-(toe forward/back in the plane across the shin) in quadrature with inversion and a little
-hip rotation (toe to the athlete's left/right); one circle every 1.4 s at ``tempo = 1``,
+(toe forward/back in the plane across the shin) in quadrature with adduction, inversion and
+a little hip rotation (toe to the athlete's left/right, about as far as forward/back, so the
+loop is round like a person's and not the thin line of an ankle rock); one circle every 1.4 s at ``tempo = 1``,
 each circle ±``variation`` in duration. Clockwise for the athlete means, looking down the
 shin, forward -> right -> back -> left (DESIGN.md §3): for the left foot "right" is
 medial (inversion, internal hip rotation), for the right foot it is lateral.
@@ -70,7 +71,8 @@ def ankle_rotations(spec: MotionSpec, k: int, rng: np.random.Generator, sway: Sw
         m = sign * np.sin(phi) * a
         foot = {
             "hip_flex": 0.9, "knee": 1.2, "hip_abd": shift + 0.15,
-            "ankle_flex": -0.45 + 0.3 * a * np.cos(phi), "ankle_inv": 0.35 * m, "hip_rot": -0.2 * m,
+            "ankle_flex": -0.45 + 0.3 * a * np.cos(phi), "ankle_add": 0.3 * m, "ankle_inv": 0.35 * m,
+            "hip_rot": -0.2 * m,
         }  # fmt: skip
         stance = {"hip_abd": -shift, "knee": 0.08, "hip_flex": 0.04}
         balance = {
