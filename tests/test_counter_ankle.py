@@ -4,11 +4,13 @@ Supported in fast mode (the synthetic athlete's exact landmarks): either foot, e
 direction, from the front, 40° either side and the side; tempo 0.7-1.4, circle size
 0.7-1.3, foot jitter up to ~1.9 px on a 36 px foot (``sigma_px`` 0.75 x 2.5) and 1.25 cm
 of depth, 2 % of frames lost in gaps of up to 4 frames, a few leg swaps of up to 5 frames.
-Look-alikes (standing, shifting weight, calf raises, walking) count nothing.
+Look-alikes (standing, shifting weight, calf raises, walking) count nothing. A loop with
+no depth at all, squashed to 0.4 in the image (what MediaPipe shows from the front), counts.
+The real clip (loose circles, front view) counts 4 of 4 clockwise.
 
-Not yet supported (measured, see the xfail tests): circles seen through MediaPipe on a
-whole-body 640x480 view, where the model shows almost none of the toe's loop in depth,
-and the real clip's loose whole-leg circles.
+Not yet supported (measured, see the xfail test): the rendered athlete's circles through
+MediaPipe at 640x480, whose toe loop is thin and ragged (front 3 of 4, 40° and side mostly
+missed).
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def test_every_foot_direction_and_view_exact(view: str, angle: float | None, sid
     assert truth.details[f"{side}_{direction}"] == 4
     assert result.details == truth.details
     assert all(r.side == side and r.kind == direction for r in result.reps)
-    assert result.confidence > 0.9 and result.warnings == (EXPERIMENTAL,)
+    assert result.confidence > 0.9 and result.warnings[0] == EXPERIMENTAL
+    assert all("across the view" in w for w in result.warnings[1:])  # the side, and a foot turned away at 40°
     assert 1.0 < result.metrics["mean_period_s"] < 2.0
 
 
@@ -172,6 +175,29 @@ def test_invisible_feet_lower_confidence_and_warn() -> None:
     assert any("not seen clearly" in w for w in result.warnings)
 
 
+def flat_loops(sense: float, aspect: float, circles: int = 5) -> list[tuple[float, str]]:
+    """A FootLoop fed what MediaPipe shows of circles seen from the front: the toe's loop
+    squashed to ``aspect`` in the image and no depth at all (z constant)."""
+    loop = FootLoop("right")
+    centre = np.array([0.0, 0.10, -0.15])  # foot pointing down and towards the camera
+    shin = np.array([0.0, 1.0, 0.0])
+    found = []
+    for t in np.arange(0, 1.2 * circles + 2.0, 1 / 30):
+        phase = sense * 2 * np.pi * np.clip(t - 1.0, 0, 1.2 * circles) / 1.2
+        r = centre + 0.04 * np.array([np.cos(phase), aspect * np.sin(phase), 0.0])
+        found += loop.update(float(t), r, shin)
+    return [(c.t, c.kind) for c in found + loop.flush()]
+
+
+@pytest.mark.parametrize("aspect", [1.0, 0.4])
+def test_a_depth_flattened_loop_counts_by_its_image(aspect: float) -> None:
+    """Through MediaPipe the depth is flat and the loop squashed: read in the image, whitened,
+    it still counts every circle, the sense following the image's turn and the foot's facing."""
+    ccw, cw = flat_loops(1.0, aspect), flat_loops(-1.0, aspect)
+    assert [k for _, k in ccw] == ["ccw"] * 5 and [k for _, k in cw] == ["cw"] * 5
+    assert np.allclose(np.diff([t for t, _ in ccw]), 1.2, atol=0.1)
+
+
 def test_a_line_is_not_a_circle() -> None:
     """A toe rocking up and down along one line (ankle rocks) sweeps no loop."""
     loop = FootLoop("left")
@@ -192,9 +218,6 @@ def test_real_look_alikes_count_nothing(clip: str, real_series: Callable[[str], 
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="loose whole-leg circles: MediaPipe's toe loop about the shin is too small and ragged", strict=False
-)
 def test_real_ankle_circles(real_series: Callable[[str], LandmarkSeries]) -> None:
     labels = shared_labels()["anklecircles_ndnam_1.mp4"]
     result = counted(real_series("anklecircles_ndnam_1.mp4"))
@@ -203,7 +226,7 @@ def test_real_ankle_circles(real_series: Callable[[str], LandmarkSeries]) -> Non
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="at 640x480 whole-body MediaPipe shows almost none of the toe's loop in depth", strict=False)
+@pytest.mark.xfail(reason="the rendered toe's loop through MediaPipe is thin and ragged: most circles missed", strict=False)
 @pytest.mark.parametrize("view,side,direction", [("front", "right", "cw"), ("side", "left", "ccw")])
 def test_rendered_circles_through_mediapipe(tmp_path: Path, view: str, side: str, direction: str) -> None:
     os.environ.setdefault("MUJOCO_GL", "egl")

@@ -152,7 +152,8 @@ def test_toe_turn_trace_winds_once_per_circle(direction: str) -> None:
     spec = MotionSpec("ankle_rotations", reps=4, side="right", direction=direction, seed=11)
     series, _ = traced(spec, Camera.view("oblique", -40.0))
     turn = traces.toe_angle(series, "right").values
-    assert abs(np.nanmax(turn) - np.nanmin(turn)) == pytest.approx(4 * 360, abs=120)
+    # four circles; lifting the foot into the first and lowering it after the last add up to half a turn
+    assert abs(np.nanmax(turn) - np.nanmin(turn)) == pytest.approx(4 * 360, abs=180)
     assert np.all(np.isnan(traces.toe_angle(series, "left").values[: len(series) // 2]))  # standing foot: no loop
 
 

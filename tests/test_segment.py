@@ -159,7 +159,6 @@ KNOWN_CONFUSIONS = {
     "jumprope_ilikehome_3.mp4": "a beginner's rope, one slow jump every 0.73 s: a hop's cadence",
     "jumprope_mayask_1.mp4": "CCTV-sized athlete: the bounces are below the flight threshold (issue #5)",
     "singlelegbound_ndnam_1.mp4": "skip-bounds through the frame; the flights are not found as one-leg hops",
-    "anklecircles_ndnam_1.mp4": "the ankle counter misses these loose circles (issue #5)",
     "negative-walking_sports2d_1.mp4": "the jump counters take some walking steps for flights (issue #5)",
     "anklerocks-legsonly_ndnam_1.mp4": "rocking feet open and close like a jumping jack's, with low steps (issue #5)",
 }

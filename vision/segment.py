@@ -41,7 +41,9 @@ import numpy as np
 from vision import counters
 from vision import landmarks as lm
 from vision.compare import Performed
+from vision.counters.ankle import lifted
 from vision.counters.jumps import Event, JumpEvents
+from vision.counters.signals import LegLength
 from vision.result import ExerciseResult, Rep
 from vision.series import LandmarkSeries
 
@@ -71,6 +73,8 @@ SETTLE_S = 1.0
 """Getting set before a set's first rep and settling after its last, seconds: part of the set."""
 MIN_IDLE_S = 0.5
 """Shorter gaps between segments are not segments of their own."""
+LEG_WINDOW_S = 4.0
+"""History the leg length is taken over (as `LegLength` does)."""
 WALK_SPEED = 0.5
 """Hip speed across the image, torso lengths per second, above which the athlete walks."""
 WALK_SCALE_RATE = 0.1
@@ -151,6 +155,8 @@ def find_segments(series: LandmarkSeries) -> tuple[Segment, ...]:
         if not per_set:
             continue
         spans = tuple(_span(s, lo, hi) for s in per_set)
+        if name == "ankle_rotations" and foot is not None:
+            spans = tuple((a, max(b, _put_down(series, foot, s[-1].t, hi))) for (a, b), s in zip(spans, per_set))
         result = replace(result, sets=tuple(len(s) for s in per_set))
         segments.append(Segment(name, spans[0][0], spans[-1][1], result, per_set, spans, foot, direction))
     return tuple(sorted(segments + _idle(series, segments, end), key=lambda s: s.start_s))
@@ -260,6 +266,21 @@ def _span(reps: tuple[Rep, ...], lo: float, hi: float) -> tuple[float, float]:
     times = [r.t for r in reps]
     rep_s = float(np.median(np.diff(times))) if len(times) > 1 else 1.0
     return max(lo, times[0] - rep_s - SETTLE_S), min(hi, times[-1] + SETTLE_S)
+
+
+def _put_down(series: LandmarkSeries, side: str, after: float, hi: float) -> float:
+    """When the working foot of an ankle set is back on the floor after its last circle (at
+    ``after``), as the counter judges a lifted foot; ``hi`` if not before then. A circle is
+    counted as its turn completes, which can be most of a circle before the foot stops."""
+    leg = LegLength()
+    for i in np.flatnonzero((series.t >= after - LEG_WINDOW_S) & (series.t <= hi)):
+        frame = series.frame(int(i))
+        if frame is None:
+            continue
+        leg_px = leg.update(frame)
+        if frame.t > after and not lifted(frame, side, leg_px):
+            return frame.t
+    return hi
 
 
 def _within(series: LandmarkSeries, start: float, stop: float) -> LandmarkSeries:
