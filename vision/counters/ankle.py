@@ -328,6 +328,7 @@ class FootLoop:
         return out
 
     def _analyse(self, tc: float) -> list[Circle]:
+        """Read the sample at ``tc`` in its window: one step of the whitened toe, and a circle if one closed."""
         times = np.array([b[0] for b in self._buf])
         both = np.array([b[1] for b in self._buf])
         rs, shin = both[:, :3], both[:, 3:6]
@@ -350,14 +351,12 @@ class FootLoop:
         jitter = jitter_variance(p[near])
         lam, v = np.linalg.eigh(np.cov(p[near].T) - jitter * np.eye(2))
         w = np.exp(-0.5 * ((times - tc) / SMOOTH_S) ** 2)
-        if lam[0] <= 0:  # a line, or jitter only: no loop to turn around
+        here = v @ ((v.T @ (w @ p / w.sum())) / np.sqrt(lam)) if lam[0] > 0 else None
+        if here is None or np.linalg.norm(here) < MIN_RADIUS:
+            # no loop (a line, or jitter only), or the toe too near its centre for its angle to mean anything
             self._prev = None
             return self._close() if self._steps and tc - self._steps[-1].t > STALL_S else []
-        here = v @ ((v.T @ (w @ p / w.sum())) / np.sqrt(lam))
         radius = float(np.linalg.norm(here))
-        if radius < MIN_RADIUS:  # too near the centre for its angle to mean anything
-            self._prev = None
-            return self._close() if self._steps and tc - self._steps[-1].t > STALL_S else []
         out: list[Circle] = []
         if self._prev is not None:
             q = self._prev
