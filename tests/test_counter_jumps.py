@@ -216,3 +216,26 @@ def test_real_look_alikes_make_no_hops(clip: str, real_series: Callable[[str], L
     for a stride around each flight); calf raises lift no foot off the floor."""
     series = real_series(clip)
     assert counted("two_leg_hops", series) == counted("single_leg_hops", series) == 0
+
+
+def plant_feet(series: LandmarkSeries) -> LandmarkSeries:
+    """A copy of ``series`` whose foot landmarks stay where they were in the first frame, in the
+    image and in 3D, while the body moves on: what MediaPipe gives in a small, high-angle view."""
+    xy, world = series.xy.copy(), series.world.copy()
+    feet = [*lm.FOOT_OF["left"], *lm.FOOT_OF["right"]]
+    xy[:, feet] = xy[0, feet]
+    world[:, feet] = world[0, feet]
+    return replace(series, xy=xy, world=world)
+
+
+@pytest.mark.parametrize("name", ["two_leg_hops", "jump_rope"])
+def test_hips_bouncing_over_still_feet_warn_that_the_feet_were_lost(name: str) -> None:
+    """The hips bounce like jumps but the feet stay put: nothing is counted (no flight is seen),
+    and the result says the feet were likely not tracked, with a low confidence."""
+    hops, _ = simulate(MotionSpec("two_leg_hops", reps=10, seed=6), Camera.view("front"), fps=30)
+    planted = count(counters.get_counter(name, hops.fps), plant_feet(hops))
+    assert planted.count == 0
+    assert planted.confidence < 0.5
+    assert any("feet may not be tracked" in w for w in planted.warnings)
+    tracked = count(counters.get_counter(name, hops.fps), hops)
+    assert tracked.count == 10 and tracked.confidence > 0.9 and not tracked.warnings

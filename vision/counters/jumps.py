@@ -299,9 +299,15 @@ class JumpCounter(Counter):
         return self._counted(self._events.finish())
 
     def result(self) -> ExerciseResult:
-        confidence = self._events.flights.seen.confidence
+        flights = self._events.flights
+        confidence = flights.confidence
         warnings: tuple[str, ...] = ()
-        if confidence < 0.5:
+        if flights.feet_missed > flights.count:
+            warnings = (
+                f"{self.name}: the hips bounced like jumps {flights.feet_missed} times with the feet still; "
+                "the feet may not be tracked (a small or high-angle view?), so the count may be low",
+            )
+        elif confidence < 0.5:
             warnings = (
                 f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",
             )
