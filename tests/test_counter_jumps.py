@@ -216,3 +216,47 @@ def test_real_look_alikes_make_no_hops(clip: str, real_series: Callable[[str], L
     for a stride around each flight); calf raises lift no foot off the floor."""
     series = real_series(clip)
     assert counted("two_leg_hops", series) == counted("single_leg_hops", series) == 0
+
+
+def plant_feet(series: LandmarkSeries) -> LandmarkSeries:
+    """A copy of ``series`` whose foot landmarks stay where they were in the first frame, in the
+    image and in 3D, while the body moves on: what MediaPipe gives in a small, high-angle view."""
+    xy, world = series.xy.copy(), series.world.copy()
+    feet = [*lm.FOOT_OF["left"], *lm.FOOT_OF["right"]]
+    xy[:, feet] = xy[0, feet]
+    world[:, feet] = world[0, feet]
+    return replace(series, xy=xy, world=world)
+
+
+@pytest.mark.parametrize("name", ["two_leg_hops", "jump_rope"])
+def test_hips_bouncing_over_still_feet_warn_that_the_feet_were_lost(name: str) -> None:
+    """The hips bounce like jumps but the feet stay put: nothing is counted (no flight is seen),
+    and the result says the feet were likely not tracked, with a low confidence."""
+    hops, _ = simulate(MotionSpec("two_leg_hops", reps=10, seed=6), Camera.view("front"), fps=30)
+    planted = count(counters.get_counter(name, hops.fps), plant_feet(hops))
+    assert planted.count == 0
+    assert planted.confidence < 0.5
+    assert any("feet may not be tracked" in w for w in planted.warnings)
+    tracked = count(counters.get_counter(name, hops.fps), hops)
+    assert tracked.count == 10 and tracked.confidence > 0.9 and not tracked.warnings
+
+
+def travel(series: LandmarkSeries, speed: float) -> LandmarkSeries:
+    """A copy of ``series`` in which the whole body moves across the image at ``speed`` leg lengths
+    a second (as a runner seen from the side does)."""
+    hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
+    leg_px = float(np.median(series.xy[:, ankle, 1] - series.xy[:, hip, 1]))
+    xy = series.xy.copy()
+    xy[..., 0] += (speed * leg_px * (series.t - series.t[0]))[:, None].astype(np.float32)
+    return replace(series, xy=xy)
+
+
+def test_rope_jumps_stay_on_the_spot() -> None:
+    """Flights that travel across the image at a run are running strides, not rope jumps; a
+    drift as slow as a hand-held camera's wobble still counts every jump."""
+    series, labels = simulate(
+        MotionSpec("jump_rope", reps=12, style="two_foot", seed=2), Camera.view("front"), fps=30
+    )
+    assert counted("jump_rope", travel(series, 2.0)) == 0
+    assert counted("jump_rope", travel(series, 0.4)) == labels.exercises[0].count == counted("jump_rope", series)
+    assert counted("two_leg_hops", travel(series, 2.0)) == counted("two_leg_hops", series)

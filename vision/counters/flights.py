@@ -6,6 +6,10 @@ the hips rise along. Walking, running in place and knee lifts always keep one fo
 down and a calf raise keeps the toes down, so none of them makes a flight; a jittery
 foot landmark does not lift the hips, so it makes none either. What a flight *was*
 (two-foot, single-leg, a leg swap) is for each counter to judge from the feet around it.
+
+The hips also tell when the feet were not tracked: in a small or high-angle view MediaPipe
+may keep the feet planted while the body bounces. A hip bounce of a jump's size with the
+feet still is such a bounce (`Flights.feet_missed`); they lower the counters' confidence.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ MIN_INTERVAL_S = 0.18
 """No two flights closer than this: nobody jumps more than ~5 times a second."""
 HIP_SHARE = 0.4
 """The hips must rise by this share of the feet's rise: a jump lifts the body."""
+BOUNCE_RISE = 2 * FLIGHT_THRESHOLD
+"""Rise and fall of the hips, leg lengths, that a jump makes (they rise at least as far as
+the feet and dip on landing), twice what standing sway or a shifted weight moves them."""
 GAP_RESET_S = 0.3
 """A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
 
@@ -39,8 +46,13 @@ class Flights:
     def __init__(self, fps: float) -> None:
         self.feet = FeetTracker(fps)
         self._peaks = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
+        self._bounces = PeakDetector(BOUNCE_RISE, MIN_INTERVAL_S, MAX_FLANK_S)
         self._last_t = -np.inf
         self.seen = FeetSeen()
+        self.count = 0
+        """Flights found so far."""
+        self.feet_missed = 0
+        """Hip bounces of a jump's size during which the feet stayed still (see the module's docstring)."""
 
     def update(self, t: float, frame: PoseFrame | None) -> tuple[FeetSample | None, Peak | None]:
         """Feed a frame; return its feet sample (None without one) and a flight it confirmed."""
@@ -51,12 +63,24 @@ class Flights:
             self.reset()
         self._last_t = t
         sample = self.feet.update(frame)
-        if sample is None or (peak := self._peaks.update(t, sample.low)) is None:
+        if sample is None:
+            return None, None
+        if (bounce := self._bounces.update(t, sample.hip_y)) is not None:
+            self.feet_missed += _still(self.feet.between(bounce.t - MAX_FLANK_S, t))
+        if (peak := self._peaks.update(t, sample.low)) is None:
             return sample, None
         window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
         if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
             return sample, None  # a foot landmark jumped, the body did not
+        self.count += 1
         return sample, peak
+
+    @property
+    def confidence(self) -> float:
+        """How well the feet were seen (`FeetSeen.confidence`), times the share of the body's
+        jump-sized bounces that the feet followed (1 while there were none)."""
+        bounces = self.count + self.feet_missed
+        return self.seen.confidence * (self.count / bounces if bounces else 1.0)
 
     def gap_before(self, t: float) -> bool:
         """Whether a frame at ``t`` comes after a gap that restarts the signals."""
@@ -66,3 +90,12 @@ class Flights:
         """Forget the feet and any half-seen flight (after a gap in the landmarks)."""
         self.feet.reset()
         self._peaks.reset()
+        self._bounces.reset()
+
+
+def _still(window: list[FeetSample]) -> bool:
+    """Whether the feet stayed within `FLIGHT_THRESHOLD` of where they were, up and across
+    (a jumping jack's feet move across, not up)."""
+    return all(
+        np.ptp([getattr(sample, name) for sample in window]) < FLIGHT_THRESHOLD for name in ("low", "left_x", "right_x")
+    )

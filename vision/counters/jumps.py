@@ -63,6 +63,10 @@ is read at the lifted foot's top, close to the flight's; the feet's width passes
 little before or after the top."""
 IN_PLACE_SPEED = 0.5
 """Hip speed across the image, leg lengths per second, above which the athlete travels."""
+RUN_SPEED = 1.0
+"""Hip speed across the image, leg lengths per second, above which a flight is a running stride:
+half a walking pace (a walk is ~1.6 leg lengths a second, a jog ~3), yet twice what a hand-held
+camera's wobble or a rope skipper's drift shows."""
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class JumpEvents:
         for side, detector in self._steps.items():
             lifted = sample.height(side) - sample.height(lm.other_side(side))
             self._note_held(side, t, lifted)
-            if (step := detector.update(t, lifted)) is not None and self._in_place(step.t):
+            if (step := detector.update(t, lifted)) is not None and self.in_place(step.t):
                 events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
         self._flights += [flight] if flight is not None else []
         while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
@@ -212,15 +216,16 @@ class JumpEvents:
         moves = (after.left_x - before.left_x, after.right_x - before.right_x)
         opposite = moves[0] * moves[1] < 0
         shared = min(abs(m) for m in moves) >= FOOT_SHARE * (abs(moves[0]) + abs(moves[1]))
-        return opposite and shared and self._in_place(swing.t)
+        return opposite and shared and self.in_place(swing.t)
 
-    def _in_place(self, t: float) -> bool:
-        """Whether the hips stayed put over the second around ``t``."""
+    def in_place(self, t: float, speed: float = IN_PLACE_SPEED) -> bool:
+        """Whether the hips moved across the image slower than ``speed`` (leg lengths a second)
+        over the second around ``t``."""
         window = self.feet.between(t - 0.5, t + 0.5)
         if len(window) < 2:
             return False
-        speed = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
-        return speed < IN_PLACE_SPEED
+        moved = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
+        return moved < speed
 
 
 def _longest_apart(window: list[FeetSample], period: float) -> float:
@@ -245,6 +250,10 @@ COUNTED: dict[str, frozenset[str]] = {
     "jump_rope": frozenset({"two_foot", "open_close", "single_leg", "switch_leg", "alternate_foot"}),
 }
 """Which events each exercise counts."""
+
+ON_THE_SPOT = frozenset({"jump_rope"})
+"""Exercises done on the spot: the rope turns round an athlete who stays put, so a flight that
+travels across the image at `RUN_SPEED` (a running stride) is no rope jump. Hops and bounds may travel."""
 
 
 class JumpCounter(Counter):
@@ -277,6 +286,8 @@ class JumpCounter(Counter):
         for event in events:
             if event.style not in COUNTED[self.name] or self._counted_near(event):
                 continue
+            if self.name in ON_THE_SPOT and not self._events.in_place(event.t, RUN_SPEED):
+                continue
             rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
             new.append(rep)
             self._reps.append(rep)
@@ -299,9 +310,15 @@ class JumpCounter(Counter):
         return self._counted(self._events.finish())
 
     def result(self) -> ExerciseResult:
-        confidence = self._events.flights.seen.confidence
+        flights = self._events.flights
+        confidence = flights.confidence
         warnings: tuple[str, ...] = ()
-        if confidence < 0.5:
+        if flights.feet_missed > flights.count:
+            warnings = (
+                f"{self.name}: the hips bounced like jumps {flights.feet_missed} times with the feet still; "
+                "the feet may not be tracked (a small or high-angle view?), so the count may be low",
+            )
+        elif confidence < 0.5:
             warnings = (
                 f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",
             )
