@@ -62,6 +62,25 @@ def test_min_interval_merges_close_peaks() -> None:
     assert len(run_peaks(t, x, 0.5, min_interval_s=0.2)) == 1
 
 
+def test_a_peak_confirmed_early_on_another_signals_word() -> None:
+    """Bumps on a rising ramp fall back less than the threshold, so alone they merge into one
+    peak; confirming each top on a small fall (as the hips' dip does for the feet) splits them."""
+    t = np.arange(0, 3, 0.01)
+    bumps = np.where(np.abs((t % 0.5) - 0.25) < 0.1, 0.3 - 3 * np.abs((t % 0.5) - 0.25), 0.0)
+    x = bumps + 0.5 * t  # each bump rises by 0.35 and falls back by only 0.25: the ramp climbs
+    assert run_peaks(t, x, threshold=0.28) == []
+    detector = PeakDetector(0.28)
+    tops = []
+    for ti, xi in zip(t, x):
+        peak = detector.update(float(ti), float(xi))
+        top = detector.top
+        if peak is None and top is not None and ti - top[0] >= 0.08:  # a moment after the top
+            peak = detector.confirm(float(ti), float(xi), fall=0.05)
+        tops += [peak.t] if peak is not None else []
+    assert len(tops) == 6
+    np.testing.assert_allclose(np.array(tops) % 0.5, 0.25, atol=0.02)
+    assert PeakDetector(0.28).confirm(0.0, 1.0, fall=0.05) is None  # nothing to confirm yet
+
 def _square(
     period: float, fps: float, cycles: int, low: float = 0.1, high: float = 0.8
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -31,6 +31,12 @@ HIP_SHARE = 0.4
 BOUNCE_RISE = 2 * FLIGHT_THRESHOLD
 """Rise and fall of the hips, leg lengths, that a jump makes (they rise at least as far as
 the feet and dip on landing), twice what standing sway or a shifted weight moves them."""
+LANDED_FALL = FLIGHT_THRESHOLD / 4
+"""How far the lower foot must have come down (~1 cm: more than its smoothed jitter) when the
+hips' jump-sized bounce vouches for the landing: the foot landmarks lag and, in a run of quick
+jumps, may barely come down between two while the hips dip as far as ever."""
+SAME_TOP_S = 0.15
+"""The feet's and the hips' tops of one flight lie this close (the whole body peaks at the apex)."""
 GAP_RESET_S = 0.3
 """A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
 
@@ -67,13 +73,21 @@ class Flights:
             return None, None
         if (bounce := self._bounces.update(t, sample.hip_y)) is not None:
             self.feet_missed += _still(self.feet.between(bounce.t - MAX_FLANK_S, t))
-        if (peak := self._peaks.update(t, sample.low)) is None:
+        peak = self._peaks.update(t, sample.low)
+        if peak is None and bounce is not None and self._landed_with(bounce):
+            peak = self._peaks.confirm(t, sample.low, LANDED_FALL)
+        if peak is None:
             return sample, None
         window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
         if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
             return sample, None  # a foot landmark jumped, the body did not
         self.count += 1
         return sample, peak
+
+    def _landed_with(self, bounce: Peak) -> bool:
+        """Whether the feet's rise still waiting for its fall topped with this hip bounce."""
+        top = self._peaks.top
+        return top is not None and abs(top[0] - bounce.t) <= SAME_TOP_S
 
     @property
     def confidence(self) -> float:

@@ -145,7 +145,23 @@ class PeakDetector:
             return None
         if self._top[1] - x < self.threshold:
             return None
-        peak_t, peak_x = self._top
+        return self._close(self._top, t, x)
+
+    @property
+    def top(self) -> tuple[float, float] | None:
+        """(t, value) of the candidate peak: risen by the threshold, not yet fallen back."""
+        return self._top
+
+    def confirm(self, t: float, x: float, fall: float) -> Peak | None:
+        """Confirm the candidate peak on a fall of only ``fall``, because another signal saw it
+        end; None without a candidate, or when it fell less than that."""
+        if self._top is None or self._top[1] - x < fall:
+            return None
+        return self._close(self._top, t, x)
+
+    def _close(self, top: tuple[float, float], t: float, x: float) -> Peak | None:
+        """End the candidate peak ``top`` at the fall to ``x``; return it if it counts."""
+        peak_t, peak_x = top
         peak = Peak(peak_t, peak_x, peak_x - self._trough)
         self._top, self._trough = None, x
         if peak_t - self._last_peak_t < self.min_interval_s or not self._ballistic(peak, t):
