@@ -87,6 +87,20 @@ def test_walking_in_standing_and_rests_count_nothing() -> None:
         assert start >= end - 1e-6, "segments other than rests do not overlap"
 
 
+def test_two_circles_make_an_ankle_set_and_a_lone_one_the_other_way_is_no_rep_of_it() -> None:
+    """Two circles are a set (each is a full, steady turn: rarer by chance than a bounce); a
+    single circle the other way just before is a stray, counted neither in that set nor as one."""
+    items = (
+        SessionItem("ankle_rotations", reps=1, foot="left", direction="ccw", rest_s=1.0),
+        SessionItem("ankle_rotations", reps=2, foot="left", direction="cw"),
+        SessionItem("two_leg_hops", reps=5),
+    )
+    series, _ = session(items=items)
+    ankle, hops = exercise_segments(find_segments(series))
+    assert (ankle.name, ankle.foot, ankle.direction, [len(x) for x in ankle.sets]) == ("ankle_rotations", "left", "cw", [2])
+    assert ankle.result is not None and ankle.result.details == {"left_cw": 2, "left_ccw": 0, "right_cw": 0, "right_ccw": 0}
+    assert hops.name == "two_leg_hops" and [len(x) for x in hops.sets] == [5]
+
 ROUTINE = """
 name = "short"
 [[item]]
@@ -131,7 +145,8 @@ def test_rendered_session_through_the_real_pose_model(tmp_path: Path) -> None:
     """The shipped sample session (rendered video, MediaPipe): every jump segment found and counted exactly.
 
     Ankle rotations are not: through MediaPipe the counter misses rendered circles (see
-    tests/test_counter_ankle.py), so those items are checked to be absent, not wrong."""
+    tests/test_counter_ankle.py), so the ankle sets found are checked to be of a foot and
+    direction done, where it was done, with no more circles than were done."""
     from vision.analyze import analyze
 
     os.environ.setdefault("MUJOCO_GL", "egl")
@@ -141,6 +156,10 @@ def test_rendered_session_through_the_real_pose_model(tmp_path: Path) -> None:
     found = by_item(
         [(s["name"], s["sets"], s["start_s"], s["end_s"]) for s in result.segments if s["name"] not in IDLE]
     )
+    done = {(e["reps"][0]["side"], e["reps"][0]["direction"]): e for e in _session_sample()["exercises"] if e["name"] == "ankle_rotations"}  # fmt: skip
+    for seg in (s for s in result.segments if s["name"] == "ankle_rotations"):
+        true = done[(seg["foot"], seg["direction"])]
+        assert sum(seg["sets"]) <= true["count"] and true["start_s"] - BOUNDARY_S <= seg["start_s"] <= true["end_s"], seg
     found = [f for f in found if f[0] != "ankle_rotations"]
     assert [f[0] for f in found] == [e["name"] for e in truth]
     for (name, sets, start, end), true in zip(found, truth):

@@ -67,6 +67,10 @@ SINGLE_SHARE = 0.6
 """Share of a set's flights that must land on one foot for it to be single-leg hops."""
 MIN_REPS = 3
 """Fewer claims than this in a set: a stray, not an exercise."""
+MIN_CIRCLES = 2
+"""Fewer ankle circles than this in a set: a stray. Fewer than `MIN_REPS`, because each circle
+already is a full, steady turn of a lifted foot beside a planted one (a flight is one bounce),
+and through MediaPipe a set's circles are often partly missed."""
 MIN_SET_S = 1.2
 """A set lasts at least this long (3 hops at 80 a minute: 1.5 s); shorter bursts are twitches of the landmarks."""
 SETTLE_S = 1.0
@@ -140,9 +144,9 @@ def find_segments(series: LandmarkSeries) -> tuple[Segment, ...]:
     def reps(name: str) -> tuple[Rep, ...]:
         return counters.count(counters.get_counter(name, series.fps), series).reps
 
-    sets = sorted(
-        _jump_sets(series, reps("split_jumps")) + _ankle_sets(reps("ankle_rotations")), key=lambda s: s.start_s
-    )
+    jumps = _jump_sets(series, reps("split_jumps"))
+    circles = [a for a in _ankle_sets(reps("ankle_rotations")) if not any(_overlap(a, j) for j in jumps)]
+    sets = sorted(jumps + circles, key=lambda s: s.start_s)
     groups = [list(g) for _, g in groupby(sets, key=lambda s: s.key)]
     end = float(series.t[-1]) if len(series) else 0.0
     windows = [0.0] + [0.5 * (a[-1].end_s + b[0].start_s) for a, b in zip(groups, groups[1:])] + [end]
@@ -150,6 +154,8 @@ def find_segments(series: LandmarkSeries) -> tuple[Segment, ...]:
     for group, lo, hi in zip(groups, windows, windows[1:]):
         name, foot, direction = group[0].key
         result = counters.count(counters.get_counter(name, series.fps), _within(series, lo, hi))
+        if name == "ankle_rotations":
+            result = _one_way(result, foot, direction)
         per_set = tuple(tuple(r for r in result.reps if _nearest(r.t, group) is s) for s in group)
         per_set = tuple(s for s in per_set if s)
         if not per_set:
@@ -241,9 +247,24 @@ def _ankle_sets(circles: tuple[Rep, ...]) -> list[_Set]:
     out = []
     for (side, kind), same in groupby(circles, key=lambda r: (r.side, r.kind)):
         for run in _runs(np.array([r.t for r in same])):
-            if len(run) >= MIN_REPS:
+            if len(run) >= MIN_CIRCLES:
                 out.append(_Set("ankle_rotations", run[0] - 1e-3, run[-1] + 1e-3, foot=side, direction=kind))
     return out
+
+
+def _overlap(a: _Set, b: _Set) -> bool:
+    """Whether two sets share some time. An ankle set that overlaps a jump set is the feet
+    swinging between and during jumps (tuck and squat jumps loop the toes), not circles:
+    nobody circles an ankle in the middle of a set of jumps."""
+    return a.start_s <= b.end_s and b.start_s <= a.end_s
+
+
+def _one_way(result: ExerciseResult, foot: str | None, direction: str | None) -> ExerciseResult:
+    """An ankle segment's result with only its own foot's circles in its own direction: its
+    window may hold a stray circle of the set before or after (too few to be a set)."""
+    reps = tuple(r for r in result.reps if (r.side, r.kind) == (foot, direction))
+    details = {key: len(reps) if key == f"{foot}_{direction}" else 0 for key in result.details}
+    return replace(result, reps=reps, details=details)
 
 
 def _runs(times: np.ndarray) -> list[np.ndarray]:
