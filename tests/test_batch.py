@@ -59,6 +59,14 @@ def db_rows(db: Path, query: str) -> list[tuple[object, ...]]:
         return con.execute(query).fetchall()
 
 
+def recorded_clips(db: Path) -> int:
+    """How many clips the database holds, 0 while the batch has not yet made it or its tables."""
+    if not db.exists():
+        return 0
+    tables = db_rows(db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'clips'")
+    return int(db_rows(db, "SELECT count(*) FROM clips")[0][0]) if tables else 0  # type: ignore[call-overload]
+
+
 def batch(clips: Path, out: Path, *args: str) -> subprocess.CompletedProcess[str]:
     done = repcount("batch", str(clips), "--out", str(out), *args)
     assert done.returncode == 0, done.stderr
@@ -301,7 +309,7 @@ def test_resume_after_kill_9(tmp_path: Path, ffmpeg: str) -> None:
     db, deadline, recorded = out / "repcount.db", time.monotonic() + 120, 0
     while recorded == 0 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.1)
-        recorded = db_rows(db, "SELECT count(*) FROM clips")[0][0] if db.exists() else 0
+        recorded = recorded_clips(db)
     workers = children(proc.pid)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
