@@ -11,11 +11,15 @@ Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
   the athlete stays in place, which walking and running do not, and in a run of
   `MIN_STEPS`: a lone step or two (a leg lifted, a turn to walk away) is not skipping,
   unless it lands on the foot that was held up: the leg switch of single-leg skipping.
+  A run's first and last steps swing only half as far (from and back to both feet down),
+  so a half swing counts there; a flight that a step also saw is that step, on its foot.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,6 +44,11 @@ HELD_S = 0.5
 """A single-leg hop: the free foot stays above the hopping one for this long before take-off."""
 STEP_THRESHOLD = 0.2
 """Swing of (left - right) height, in leg lengths, that makes an alternate-foot step."""
+HALF_SWING = STEP_THRESHOLD / 2
+"""How far a foot rises above the other from both feet down (a run's first step), or comes
+down to level (its last): half a step's swing from one foot lifted to the other."""
+LEVEL_STEP = STEP_THRESHOLD / 4
+"""A lifted foot this close in height to the other is down level with it (leg lengths)."""
 STEPS_PERSIST_S = 1.0
 """While steps come this close together, and for this long after the last, flights are part of the stepping."""
 MIN_STEPS = 3
@@ -94,6 +103,8 @@ class JumpEvents:
         self.flights = Flights(fps)
         self._period = 1.0 / fps
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
+        self._half_steps = {side: PeakDetector(HALF_SWING) for side in self._steps}
+        self._lead_ins: deque[Event] = deque(maxlen=4)  # the last half steps: a run's first step
         self._width = SwingDetector(OPEN_CLOSE, MAX_FLANK_S)
         self._last_swing: tuple[Swing, bool] | None = None  # the last open/close and whether it counted
         self._run: list[Event] = []  # the steps of the current run, while it is shorter than MIN_STEPS
@@ -113,7 +124,7 @@ class JumpEvents:
         if sample is None:
             return events
         if len(self.feet.history) == 1:  # the first sample after a gap: steps start afresh too
-            for detector in self._steps.values():
+            for detector in [*self._steps.values(), *self._half_steps.values()]:
                 detector.reset()
             self._width.reset()
             self._last_swing = None
@@ -122,7 +133,12 @@ class JumpEvents:
         for side, detector in self._steps.items():
             lifted = sample.height(side) - sample.height(lm.other_side(side))
             self._note_held(side, t, lifted)
-            if (step := detector.update(t, lifted)) is not None and self.in_place(step.t):
+            step = detector.update(t, lifted)
+            if step is None and self._landed_level(detector, lifted):
+                step = detector.confirm(t, lifted, HALF_SWING)
+            if (half := self._half_steps[side].update(t, lifted)) is not None and half.value > 0:
+                self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
+            if step is not None and self.in_place(step.t):
                 events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
         self._flights += [flight] if flight is not None else []
         while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
@@ -173,7 +189,30 @@ class JumpEvents:
             return []
         self._stepping = True
         run, self._run = self._run, []
-        return run
+        return self._lead_in(run[0]) + run
+
+    def _lead_in(self, first: Event) -> list[Event]:
+        """The step before a run's first: from both feet down, the first lifted foot rises only
+        half a swing, so only the half-swing detector saw it. It lands on the other foot, within
+        `STEP_GAP_S` before the first (a flight may have counted it too: the counter merges them)."""
+        before = [
+            e
+            for e in self._lead_ins
+            if e.side != first.side and SAME_JUMP_S["step"] < first.t - e.t <= STEP_GAP_S and self.in_place(e.t)
+        ]
+        return before[-1:]
+
+    def _landed_level(self, detector: PeakDetector, lifted: float) -> bool:
+        """Whether a lifted foot of a skipping run came down level with the other: the last
+        step of a run lands on both feet, so the feet's difference falls only half a swing."""
+        top = detector.top
+        return (
+            self._stepping
+            and top is not None
+            and top[0] - self._last_step <= STEP_GAP_S
+            and top[1] > 0  # it was above the other foot
+            and lifted <= LEVEL_STEP
+        )
 
     def _note_held(self, side: str, t: float, lifted: float) -> None:
         """Keep the last stretches of time in which a foot was held above the other (the free
@@ -241,6 +280,18 @@ def _longest_apart(window: list[FeetSample], period: float) -> float:
     return longest
 
 
+def rope_style(landings: Sequence[str | None]) -> str:
+    """The style of a set of rope jumps, from the foot each landed on (None: both feet):
+    ``"two_foot"`` unless most land on one foot; then ``"alternate_foot"`` when most change
+    foot from the jump before, else ``"single_leg_alternating"`` (a few jumps on one leg,
+    then on the other). The synthetic athlete's labels use the same rule."""
+    singles = [side for side in landings if side is not None]
+    if len(singles) < len(landings) / 2:
+        return "two_foot"
+    switches = sum(a != b for a, b in zip(singles, singles[1:]))
+    return "alternate_foot" if switches > len(singles) / 2 else "single_leg_alternating"
+
+
 _SEEN_AS = {"alternate_foot": "step", "open_close": "width"}
 """How each event style is seen (else as a flight): one jump may be seen more than one way."""
 
@@ -260,8 +311,9 @@ class JumpCounter(Counter):
     """Counts the jumps of one exercise.
 
     Flights and open/close jumps are reported within `latency_s`. Alternate-foot steps wait for
-    their run: the first two of a run come out with the third, up to 2 x `STEP_GAP_S` later,
-    so a live count of alternate-foot skipping starts with a jump of three.
+    their run: the first two of a run (and the half step before them) come out with the third,
+    up to 2 x `STEP_GAP_S` later, so a live count of alternate-foot skipping starts with a jump
+    of three or four.
 
     Args:
         name: ``"two_leg_hops"`` (level flights), ``"single_leg_hops"`` (every flight,
@@ -284,7 +336,10 @@ class JumpCounter(Counter):
         """The reps these events make for this exercise."""
         new = []
         for event in events:
-            if event.style not in COUNTED[self.name] or self._counted_near(event):
+            if event.style not in COUNTED[self.name]:
+                continue
+            if (same := self._counted_near(event)) is not None:
+                self._relabel(same, event)
                 continue
             if self.name in ON_THE_SPOT and not self._events.in_place(event.t, RUN_SPEED):
                 continue
@@ -294,17 +349,25 @@ class JumpCounter(Counter):
             self._styles.append(event.style)
         return new
 
-    def _counted_near(self, event: Event) -> bool:
-        """Whether this jump was already counted as another kind of event: a step or an
-        open/close within `SAME_JUMP_S` of a flight is that flight (they are confirmed at other
-        moments, so they may come out of order)."""
+    def _counted_near(self, event: Event) -> int | None:
+        """The index of the rep this jump was already counted as, seen as another kind of
+        event: a step or an open/close within `SAME_JUMP_S` of a flight is that flight (they
+        are confirmed at other moments, so they may come out of order)."""
         seen_as = _SEEN_AS.get(event.style, "flight")
-        for rep, style in zip(self._reps[-6:], self._styles[-6:]):
-            other = _SEEN_AS.get(style, "flight")
+        for i in range(max(0, len(self._reps) - 6), len(self._reps)):
+            other = _SEEN_AS.get(self._styles[i], "flight")
             window = max(SAME_JUMP_S.get(seen_as, 0.0), SAME_JUMP_S.get(other, 0.0))
-            if other != seen_as and abs(rep.t - event.t) < window:
-                return True
-        return False
+            if other != seen_as and abs(self._reps[i].t - event.t) < window:
+                return i
+        return None
+
+    def _relabel(self, i: int, step: Event) -> None:
+        """A two-foot flight that a skipping run's step also saw was that step: both feet leave
+        the floor for a moment between two alternate-foot landings, level at the flight's top,
+        so the step knows the landing foot. The count stays; the rep gets the foot of the
+        first step that saw it, and stays a flight for telling later events apart."""
+        if step.style == "alternate_foot" and self._styles[i] == "two_foot" and self._reps[i].side is None:
+            self._reps[i] = replace(self._reps[i], side=step.side)
 
     def finish(self) -> list[Rep]:
         return self._counted(self._events.finish())
@@ -329,7 +392,7 @@ class JumpCounter(Counter):
         details: dict[str, int | str] = {}
         if self.name != "two_leg_hops":
             details = {side: sum(r.side == side for r in self._reps) for side in lm.SIDES}
-        if self.name == "jump_rope" and self._styles:
-            details["style"] = max(set(self._styles), key=self._styles.count)
+        if self.name == "jump_rope" and self._reps:
+            details["style"] = rope_style([r.side for r in self._reps])
         reps = tuple(sorted(self._reps, key=lambda r: r.t))
         return ExerciseResult(self.name, reps, details, confidence=confidence, warnings=warnings, metrics=metrics)

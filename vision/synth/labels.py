@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from vision import landmarks as lm
+from vision.counters.jumps import rope_style
 from vision.synth.motions import EXERCISES, Segment, other
 
 AIR_M = 0.005
@@ -172,22 +173,14 @@ def _alternating(flights: Sequence[Flight], k: int) -> bool:
     return any(len(n) == 1 and n != flights[k].lands_on for n in near)
 
 
-def rope_style(flights: Sequence[Flight]) -> str:
-    """Two-foot, alternate-foot (most jumps switch foot) or single-leg alternating."""
-    singles = [f.lands_on for f in flights if len(f.lands_on) == 1]
-    if len(singles) < len(flights) / 2:
-        return "two_foot"
-    switches = sum(a != b for a, b in zip(singles, singles[1:]))
-    return "alternate_foot" if switches > len(singles) / 2 else "single_leg_alternating"
-
-
 def jump_details(name: str, reps: Sequence[Rep], flights: Sequence[Flight]) -> dict[str, Any]:
     """The per-exercise breakdown of DESIGN.md §4."""
     per_side = {s: sum(r.side == s for r in reps) for s in SIDES}
     if name == "split_jumps":
         return {f"{s}_forward": n for s, n in per_side.items()}
     if name == "jump_rope":
-        return {"style": rope_style(flights), **per_side}
+        landings = [f.lands_on[0] if len(f.lands_on) == 1 else None for f in flights]
+        return {"style": rope_style(landings), **per_side}
     return per_side if name == "single_leg_hops" else {}
 
 
