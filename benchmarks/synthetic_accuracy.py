@@ -55,6 +55,11 @@ class Row:
     true_details: dict[str, object]
     details: dict[str, object]
 
+    @property
+    def details_ok(self) -> bool:
+        """Whether every true detail (per foot, direction, style) was counted as it is."""
+        return all(self.details.get(k) == v for k, v in self.true_details.items())
+
 
 def evaluate_clip(work: Path, name: str, exercise: str, view: str, fps: int, seed: int) -> Row:
     """Render (once), run pose (once), count."""
@@ -96,15 +101,15 @@ def main() -> None:
     for col in ("clip", "detected", "foot vis", "true", "counted", "details ok"):
         table.add_column(col, justify="left" if col == "clip" else "right")
     for r in rows:
-        details_ok = all(r.details.get(k) == v for k, v in r.true_details.items()) if r.count is not None else None
         table.add_row(r.clip, f"{r.detected:.1%}", f"{r.foot_visibility:.2f}", str(r.true_count),
-                      "-" if r.count is None else str(r.count), "-" if details_ok is None else str(details_ok))  # fmt: skip
+                      "-" if r.count is None else str(r.count), "-" if r.count is None else str(r.details_ok))  # fmt: skip
     console = Console(width=120)
     console.print(table)
     counted = [r for r in rows if r.count is not None]
-    exact = sum(r.count == r.true_count for r in counted)
+    exact = [r for r in counted if r.count == r.true_count]
     console.print(f"{len(rows)} clips; detection min {min(r.detected for r in rows):.1%}; "
-                  f"counted exactly {exact}/{len(counted)} (clips with a counter)")  # fmt: skip
+                  f"counted exactly {len(exact)}/{len(counted)} (clips with a counter), "
+                  f"details too {sum(r.details_ok for r in exact)}/{len(counted)}")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in rows], indent=1))
 
