@@ -288,3 +288,32 @@ def test_rope_jumps_stay_on_the_spot() -> None:
     assert counted("jump_rope", travel(series, 0.4)) == labels.exercises[0].count == counted("jump_rope", series)
     assert counted("two_leg_hops", travel(series, 2.0)) == counted("two_leg_hops", series)
 
+
+
+def hang_foot(series: LandmarkSeries, side: str, height: float) -> LandmarkSeries:
+    """A copy of ``series`` in which the ``side`` foot hangs still in the room, ``height`` times
+    the hip-to-ankle height above the floor, while the body bounces on the other foot: the free
+    foot of single-leg skipping. MediaPipe's 3D is centred on the hips, so there the hanging
+    foot drops by as much as the body rises."""
+    xy, world = series.xy.copy(), series.world.copy()
+    hip, ankle = lm.side_idx(side, "hip"), lm.side_idx(side, "ankle")
+    foot, other = list(lm.FOOT_OF[side]), list(lm.FOOT_OF[lm.other_side(side)])
+    leg_px = float(np.median(xy[:, ankle, 1] - xy[:, hip, 1]))
+    leg_m = float(np.median(world[:, ankle, 1] - world[:, hip, 1]))
+    rise_px = np.mean(np.max(xy[:, other, 1], axis=0) - xy[:, other, 1], axis=1)  # the body's rise
+    xy[:, foot, 1] = np.max(xy[:, foot, 1], axis=0) - height * leg_px
+    world[:, foot, 1] = np.max(world[:, foot, 1], axis=0) - height * leg_m + (rise_px * leg_m / leg_px)[:, None]
+    return replace(series, xy=xy, world=world)
+
+
+def test_single_leg_rope_with_the_free_foot_hanging_low() -> None:
+    """Single-leg rope whose free foot hangs low, as MediaPipe saw it in the rendered session: 0.2
+    leg lengths above the hopping foot on the ground, level with it (within `LEVEL_FEET`) at the
+    top of each jump. It hung above it before take-off, so every jump lands on the hopping foot."""
+    series, labels = simulate(MotionSpec("jump_rope", reps=12, style="two_foot", seed=2), Camera.view("front"), fps=30)
+    hung = hang_foot(series, "left", 0.3)
+    result = count(counters.get_counter("jump_rope", hung.fps), hung)
+    assert result.count == labels.exercises[0].count == 12
+    assert result.details == {"left": 0, "right": 12, "style": "single_leg_alternating"}
+    assert counted("two_leg_hops", hung) == 0
+    assert counted("single_leg_hops", hung) == 12

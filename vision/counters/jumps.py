@@ -5,7 +5,9 @@ Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
 - a **flight** (`vision.counters.flights`): both feet leave the floor and the body
   rises. At its top we look at both feet in 3D: level (a two-foot jump; unless the feet
   were taking turns just around it, as in running), or one held above the other for a
-  while (a single-leg hop, landing on the lower), or a landing on the other foot (a bound);
+  while (a single-leg hop, landing on the lower; also when the feet look level at the top but
+  the free foot hung above the other before take-off, as single-leg skipping's hangs low), or
+  a landing on the other foot (a bound);
 - a **step** (alternate-foot rope skipping): the feet take turns, so their difference
   swings from one side to the other by at least `STEP_THRESHOLD`. Only counted while
   the athlete stays in place, which walking and running do not, and in a run of
@@ -42,6 +44,13 @@ LOOK_AFTER_S = 0.3
 """A flight is judged this long after its top, once the landing and the stride after it are seen."""
 HELD_S = 0.5
 """A single-leg hop: the free foot stays above the hopping one for this long before take-off."""
+HELD_SHARE = 0.8
+"""Share of the `HELD_S` before take-off in which the hopping foot must be the lower one."""
+HELD_APART = 0.15
+"""Median height of the free foot above the hopping one over the `HELD_S` before take-off (leg
+lengths, in 3D) that makes a flight single-leg even when the feet look level at its top: in
+single-leg skipping the free foot hangs low and the hopping foot rises to it in the air. Feet
+standing level differ by at most 0.1 through MediaPipe (the labelled two-foot clips)."""
 STEP_THRESHOLD = 0.2
 """Swing of (left - right) height, in leg lengths, that makes an alternate-foot step."""
 HALF_SWING = STEP_THRESHOLD / 2
@@ -165,14 +174,16 @@ class JumpEvents:
         None when the feet were taking turns around it (running, high knees).
         """
         top = self.feet.at(flight.t)
-        window = self.feet.between(flight.t - MAX_FLANK_S, flight.t + MAX_FLANK_S)
+        before = self.feet.between(flight.t - HELD_S, flight.t)
         if abs(top.spread) <= LEVEL_FEET:
+            if (hopping := _hopping_foot(before)) is not None:
+                return Event(flight.t, hopping, "single_leg")
+            window = self.feet.between(flight.t - MAX_FLANK_S, flight.t + MAX_FLANK_S)
             if _longest_apart(window, self._period) >= STRIDE_S:
                 return None
             return Event(flight.t, None, "two_foot")
         landing = top.lower_foot
-        before = self.feet.between(flight.t - HELD_S, flight.t)
-        if np.mean([s.lower_foot == landing for s in before]) >= 0.8:
+        if _lower_share(before, landing) >= HELD_SHARE:
             return Event(flight.t, landing, "single_leg")
         return Event(flight.t, landing, "switch_leg")
 
@@ -265,6 +276,21 @@ class JumpEvents:
             return False
         moved = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
         return moved < speed
+
+
+def _lower_share(window: list[FeetSample], side: str) -> float:
+    """Share of the samples in which ``side`` was the lower foot (0 without samples)."""
+    return float(np.mean([s.lower_foot == side for s in window])) if window else 0.0
+
+
+def _hopping_foot(before: list[FeetSample]) -> str | None:
+    """The foot the athlete stood on before a flight while the other hung `HELD_APART` above
+    it (`HELD_SHARE` of the time), if one did: the hopping foot of single-leg skipping."""
+    spreads = [s.spread for s in before]
+    if not spreads or float(np.median(np.abs(spreads))) < HELD_APART:
+        return None
+    side = "left" if float(np.median(spreads)) >= 0 else "right"
+    return side if _lower_share(before, side) >= HELD_SHARE else None
 
 
 def _longest_apart(window: list[FeetSample], period: float) -> float:
