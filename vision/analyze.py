@@ -39,6 +39,8 @@ class PoseRun:
 
     series: LandmarkSeries
     warnings: tuple[str, ...]
+    truncation: str = ""
+    """Where the file broke off (one of the warnings), or '' when it decoded to its end."""
 
 
 def run_pose(
@@ -59,7 +61,8 @@ def run_pose(
     stamp = _file_stamp(path)
     cached = _load_cache(cache, stamp) if cache is not None else None
     if cached is not None:
-        return PoseRun(cached, tuple(filter(None, [cached.meta.get("warning", "")])))
+        meta = cached.meta
+        return PoseRun(cached, tuple(filter(None, [meta.get("warning", "")])), meta.get("truncation", ""))
     warnings: list[str] = []
     interrupted = False
     video = VideoFile(path)
@@ -75,13 +78,15 @@ def run_pose(
     except KeyboardInterrupt:
         interrupted = True
         warnings.append(f"interrupted: analysed the first {len(times)} frames only")
+    truncation = ""
     if video.truncation is not None:
-        warnings.append(f"{video.truncation}: counted those")
-    meta = {"source": str(path), "source_stamp": stamp, "warning": " ".join(warnings)}
+        truncation = f"{video.truncation}: counted those; copy or export the file again to count it all"
+        warnings.append(truncation)
+    meta = {"source": str(path), "source_stamp": stamp, "warning": " ".join(warnings), "truncation": truncation}
     series = LandmarkSeries.from_frames(times, frames, (video.info.width, video.info.height), video.info.fps, meta)
     if cache is not None and not interrupted:
         series.save(cache)
-    return PoseRun(series, tuple(warnings))
+    return PoseRun(series, tuple(warnings), truncation)
 
 
 @contextmanager
@@ -117,6 +122,8 @@ class Analysis:
     series: LandmarkSeries
     comparison: Comparison | None = None
     """The routine comparison itself (``result.routine`` holds it as JSON), when a routine was given."""
+    truncation: str = ""
+    """Where the file broke off (`PoseRun.truncation`): the counts cover only the frames before."""
 
 
 def analyze(
@@ -200,7 +207,7 @@ def analyze_with_series(
     )
     if annotate is not None:
         write_annotated(path, result, Path(annotate), series=series, progress=progress)
-    return Analysis(result, series, comparison)
+    return Analysis(result, series, comparison, run.truncation)
 
 
 def _file_stamp(path: Path) -> str:

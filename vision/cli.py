@@ -133,7 +133,7 @@ def analyze(
             run = analyze_with_series(video, exercise, routine=prescribed, progress=progress, cache=cache, annotate=annotate)
         result = run.result
         print_result(console, result, run.comparison)
-        for warning in result.warnings:
+        for warning in (w for w in result.warnings if w != run.truncation):
             err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
         if json_out:
             _write(json_out, result.to_json())
@@ -143,6 +143,8 @@ def analyze(
         if report:
             write_report(report, result, run.series, video)
             err_console.print(f"report: {report}", highlight=False)
+    if run.truncation:  # bad input, though what decoded is counted and written above
+        fail(run.truncation)
 
 
 @app.command()
