@@ -126,6 +126,21 @@ def test_a_file_that_is_not_a_video_is_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "not a video" in done.stderr
 
 
+def test_a_camera_that_never_shows_a_person_is_one_line_and_still_writes_json(tmp_path: Path) -> None:
+    """Nobody stepped into the picture: the (empty) counts are shown and written, then one line
+    says so instead of each counter's warning about feet it never saw, exit code 2."""
+    wall = tmp_path / "wall.mp4"
+    writer = cv2.VideoWriter(str(wall), cv2.VideoWriter.fourcc(*"mp4v"), 30.0, (320, 240))
+    for _ in range(30):
+        writer.write(np.full((240, 320, 3), 128, np.uint8))
+    writer.release()
+    done = repcount("live", "--camera", str(wall), "--headless", "--exercise", "jump_rope", "--json", str(tmp_path / "w.json"))  # fmt: skip
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"repcount: no person found in the picture from camera {wall}: film the whole body, feet included, in good light"]  # fmt: skip
+    doc = read_json(tmp_path / "w.json")
+    assert doc["frames"] > 0 and doc["pose_detected_ratio"] == 0 and doc["exercises"][0]["count"] == 0
+
+
 @pytest.mark.slow
 def test_a_camera_that_stops_giving_frames_keeps_what_was_counted() -> None:
     # OpenCV reads the clip as a capture device: at its end, reading fails as it does when a

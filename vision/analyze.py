@@ -185,7 +185,7 @@ def analyze_with_series(
     run = run_pose(path, progress, Path(cache) if cache else None, pose)
     series = run.series
     if len(series) and not series.detected.any():
-        raise NoPersonFound(f"no person found in {path.name}: film the whole body, feet included, in good light")
+        raise NoPersonFound(path.name)
     segments: tuple[Segment, ...] = ()
     if exercise is not None:
         results = count_series(series, (exercise,))

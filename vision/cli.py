@@ -27,7 +27,7 @@ from rich.progress import (
 )
 
 from vision import __version__
-from vision.errors import RepcountError
+from vision.errors import NoPersonFound, RepcountError
 
 if TYPE_CHECKING:
     from vision.live import Line
@@ -305,10 +305,13 @@ def live(
         if json_out:
             _write(json_out, outcome.result.to_json())
         print_result(console, outcome.result, outcome.comparison)
-        for warning in outcome.result.warnings:
+        nobody = outcome.result.frames > 0 and outcome.result.pose_detected_ratio == 0
+        for warning in () if nobody else outcome.result.warnings:  # with nobody seen, one line says it all
             err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
         if outcome.error:
             fail(outcome.error)
+        if nobody:
+            fail(str(NoPersonFound(f"the picture from camera {camera}")))
 
 
 def _has_display() -> bool:

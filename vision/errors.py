@@ -40,6 +40,9 @@ class RepcountError(Exception):
 class NoPersonFound(RepcountError):
     """The pose model found nobody in the video, so there is nothing to count."""
 
+    def __init__(self, where: str) -> None:
+        super().__init__(f"no person found in {where}: film the whole body, feet included, in good light")
+
 
 class SourceError(RepcountError):
     """A frame source (file, camera, stream) cannot be opened or read."""
