@@ -143,7 +143,7 @@ class JumpEvents:
             lifted = sample.height(side) - sample.height(lm.other_side(side))
             self._note_held(side, t, lifted)
             step = detector.update(t, lifted)
-            if step is None and self._landed_level(detector, lifted):
+            if step is None and self._landed_level(detector, lifted, sample):
                 step = detector.confirm(t, lifted, HALF_SWING)
             if (half := self._half_steps[side].update(t, lifted)) is not None and half.value > 0:
                 self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
@@ -213,16 +213,17 @@ class JumpEvents:
         ]
         return before[-1:]
 
-    def _landed_level(self, detector: PeakDetector, lifted: float) -> bool:
+    def _landed_level(self, detector: PeakDetector, lifted: float, sample: FeetSample) -> bool:
         """Whether a lifted foot of a skipping run came down level with the other: the last
-        step of a run lands on both feet, so the feet's difference falls only half a swing."""
+        step of a run lands on both feet, so the feet's difference falls only half a swing.
+        Level in the image, or in 3D: from the side the far foot stands higher in the image."""
         top = detector.top
         return (
             self._stepping
             and top is not None
             and top[0] - self._last_step <= STEP_GAP_S
             and top[1] > 0  # it was above the other foot
-            and lifted <= LEVEL_STEP
+            and min(lifted, abs(sample.spread)) <= LEVEL_STEP
         )
 
     def _note_held(self, side: str, t: float, lifted: float) -> None:
@@ -415,10 +416,10 @@ class JumpCounter(Counter):
         if len(self._reps) >= 2:
             span = self._reps[-1].t - self._reps[0].t
             metrics["cadence_per_min"] = 60.0 * (len(self._reps) - 1) / span
+        reps = tuple(sorted(self._reps, key=lambda r: r.t))  # a run's first steps are counted after later flights
         details: dict[str, int | str] = {}
         if self.name != "two_leg_hops":
-            details = {side: sum(r.side == side for r in self._reps) for side in lm.SIDES}
-        if self.name == "jump_rope" and self._reps:
-            details["style"] = rope_style([r.side for r in self._reps])
-        reps = tuple(sorted(self._reps, key=lambda r: r.t))
+            details = {side: sum(r.side == side for r in reps) for side in lm.SIDES}
+        if self.name == "jump_rope" and reps:
+            details["style"] = rope_style([r.side for r in reps])
         return ExerciseResult(self.name, reps, details, confidence=confidence, warnings=warnings, metrics=metrics)
