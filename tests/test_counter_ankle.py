@@ -66,7 +66,9 @@ def test_every_foot_direction_and_view_exact(view: str, angle: float | None, sid
     assert result.details == truth.details
     assert all(r.side == side and r.kind == direction for r in result.reps)
     assert result.confidence > 0.9 and result.warnings[0] == EXPERIMENTAL
-    assert all("across the view" in w for w in result.warnings[1:])  # the side, and a foot turned away at 40°
+    small, *rest = result.warnings[1:]  # fast mode draws the athlete at 640x480, legs ~150 px long
+    assert "px long in the picture" in small
+    assert all("across the view" in w for w in rest)  # the side, and a foot turned away at 40°
     assert 1.0 < result.metrics["mean_period_s"] < 2.0
 
 

@@ -129,6 +129,11 @@ CAMERA_WEIGHT = 3.0
 EDGE_ON = 0.25
 """|n_z| below this: the foot lies across the view, its loop read in depth (a warning says so)."""
 
+SMALL_LEG_PX = 200.0
+"""Legs (hip to knee to ankle) shorter than this in the picture, pixels, show MediaPipe's foot
+too small for its loop: the rendered athlete's front-view circles count 3 of 4 with 150 px legs
+(640x480) and 4 of 4 with 230 px (1280x720); the real clip's legs are 250 px. A warning says so."""
+
 _CAMERA_AXIS = np.array([0.0, 0.0, 1.0])
 _KNEE = {side: lm.side_idx(side, "knee") for side in lm.SIDES}
 _ANKLE = {side: lm.side_idx(side, "ankle") for side in lm.SIDES}
@@ -473,6 +478,7 @@ class AnkleRotationCounter(Counter):
         self._circles: list[Circle] = []
         self._reps: list[Rep] = []
         self._seen = FeetSeen()
+        self._leg_px_sum, self._leg_frames = 0.0, 0  # for the mean leg length in the picture
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
         self._seen.update(frame)
@@ -490,6 +496,8 @@ class AnkleRotationCounter(Counter):
             return []
         scale = float(np.median(self._scale))
         leg = self._leg.update(frame)
+        if np.isfinite(leg):
+            self._leg_px_sum, self._leg_frames = self._leg_px_sum + leg, self._leg_frames + 1
         planted = self._planted.update(t, frame, leg)
         lifts = {side: lifted(frame, side, leg) and planted[lm.other_side(side)] for side in lm.SIDES}
         circles = []
@@ -519,6 +527,11 @@ class AnkleRotationCounter(Counter):
         if confidence < 0.5:
             warnings.append(
                 f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off"
+            )
+        if self._leg_frames and (leg_px := self._leg_px_sum / self._leg_frames) < SMALL_LEG_PX:
+            warnings.append(
+                f"{self.name}: the legs are only {leg_px:.0f} px long in the picture, so the foot's circles"
+                f" may be missed: come closer or film at 720p or more (legs of {SMALL_LEG_PX:.0f} px and up)"
             )
         if any(c.edge_on for c in self._circles):
             warnings.append(
