@@ -202,7 +202,8 @@ def test_a_session_day_is_compared_with_the_routine_its_clips_name() -> None:
 
 @pytest.mark.slow
 def test_batch_of_a_club_folder(tmp_path: Path, ffmpeg: str) -> None:
-    """Athlete subfolders, a broken and a truncated clip in the middle, a clip with nobody in it;
+    """Athlete subfolders, a broken clip and two truncated ones (one still playable to its cut) in
+    the middle, a clip with nobody in it;
     then a re-run that skips everything, a changed clip, and the history."""
     clips, out = tmp_path / "clips", tmp_path / "out"
     good = [cut(ffmpeg, "two_leg_hops_front", clips / "ann" / "hops.mp4", seconds=4.5),
@@ -210,11 +211,14 @@ def test_batch_of_a_club_folder(tmp_path: Path, ffmpeg: str) -> None:
     (clips / "ann" / "broken.mp4").write_text("this is not a video\n" * 50)
     truncated = clips / "bo" / "cut_short.mp4"
     truncated.write_bytes(good[0].read_bytes()[: good[0].stat().st_size // 2])
+    phone = tmp_path / "phone.mp4"  # the index at the front, as phones write: a cut file still plays to the cut
+    subprocess.run([ffmpeg, "-v", "error", "-i", str(good[0]), "-c", "copy", "-movflags", "+faststart", str(phone)], check=True)  # fmt: skip
+    (clips / "ann" / "cut_phone.mp4").write_bytes(phone.read_bytes()[: int(phone.stat().st_size * 0.6)])
     subprocess.run([ffmpeg, "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=1", "-pix_fmt", "yuv420p",
                     str(clips / "bo" / "empty_room.mp4")], check=True)  # fmt: skip
 
     done = batch(clips, out, "--workers", "2")
-    assert "5 clips: 5 to analyse, 0 unchanged" in done.stderr
+    assert "6 clips: 6 to analyse, 0 unchanged" in done.stderr
     for clip in good:
         name = clip.relative_to(clips).as_posix()
         doc = json.loads((out / f"{name}.json").read_text())
@@ -223,22 +227,25 @@ def test_batch_of_a_club_folder(tmp_path: Path, ffmpeg: str) -> None:
     rows = {r["file"]: r for r in csv.DictReader((out / "summary.csv").open())}
     assert rows["ann/broken.mp4"]["status"] == "failed" and "not a video" in rows["ann/broken.mp4"]["reason"]
     assert "truncated" in rows["bo/cut_short.mp4"]["reason"]
+    phone_row = rows["ann/cut_phone.mp4"]  # analysed up to the cut, and the summary says it was cut
+    assert phone_row["status"] == "ok" and "truncated" in phone_row["reason"]
+    assert 0 < json.loads((out / "ann/cut_phone.mp4.json").read_text())["frames"] < 4.5 * 30 * 0.9
     assert "no person" in rows["bo/empty_room.mp4"]["reason"]
     assert db_rows(out / "repcount.db", "SELECT athlete, count(*) FROM clips GROUP BY athlete") == [
-        ("ann", 2),
+        ("ann", 3),
         ("bo", 3),
     ]
     report = (out / "report.html").read_text()
     assert "ann" in report and "bo" in report and "data:image/png;base64," in report
 
     again = batch(clips, out)
-    assert "5 clips: 0 to analyse, 5 unchanged" in again.stderr
+    assert "6 clips: 0 to analyse, 6 unchanged" in again.stderr
     cut(ffmpeg, "two_leg_hops_front", good[0], start=2.0, seconds=4.5)  # the same name, new content
     changed = batch(clips, out)
-    assert "5 clips: 1 to analyse, 4 unchanged" in changed.stderr
+    assert "6 clips: 1 to analyse, 5 unchanged" in changed.stderr
     hops = counts(json.loads((out / "ann/hops.mp4.json").read_text()))
     assert hops == counts(analyze(good[0]))
-    assert db_rows(out / "repcount.db", "SELECT count(*) FROM clips") == [(5,)]
+    assert db_rows(out / "repcount.db", "SELECT count(*) FROM clips") == [(6,)]
 
     history = repcount("history", "ann", "--db", str(out))
     assert history.returncode == 0, history.stderr

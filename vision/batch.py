@@ -111,6 +111,7 @@ class Outcome:
     Attributes:
         result: the clip's counts; None when it failed.
         error: one line saying why the clip could not be analysed.
+        truncation: where a clip that was counted broke off (`vision.analyze.PoseRun.truncation`).
         seconds: wall time of the analysis in the worker.
         worker: the worker process id; peak_rss_mb its peak resident memory so far.
     """
@@ -121,6 +122,7 @@ class Outcome:
     seconds: float
     worker: int
     peak_rss_mb: float
+    truncation: str = ""
 
 
 @dataclass(frozen=True)
@@ -282,20 +284,20 @@ def analyze_job(job: Job) -> Outcome:
     `RepcountError` is caught and reported; an unexpected error is reported too, with its type,
     so that one odd file cannot lose the rest of the night's work.
     """
-    from vision.analyze import analyze
+    from vision.analyze import analyze_with_series
 
     start = time.perf_counter()
-    result, error = None, None
+    result, error, truncation = None, None, ""
     partial = None if job.annotate is None else job.annotate.with_name(job.annotate.stem + ".partial.mp4")
     try:
         if partial is not None:
             partial.parent.mkdir(parents=True, exist_ok=True)
-        if job.clip.exercise is None:  # a session: analyze finds its segments and compares them itself
-            result = analyze(job.clip.path, None, routine=job.routine, annotate=partial, pose=_worker_pose())
-        else:  # one exercise named by the manifest: its count is the one block done
-            result = analyze(job.clip.path, job.clip.exercise, annotate=partial, pose=_worker_pose())
-            if job.routine is not None:
-                result = replace(result, routine=compare(job.routine, performed_blocks(result.exercises)).to_dict())
+        exercise = job.clip.exercise
+        routine = job.routine if exercise is None else None  # a session: analyze compares its segments itself
+        run = analyze_with_series(job.clip.path, exercise, routine=routine, annotate=partial, pose=_worker_pose())
+        result, truncation = run.result, run.truncation
+        if exercise is not None and job.routine is not None:  # the manifest's one exercise is the one block done
+            result = replace(result, routine=compare(job.routine, performed_blocks(result.exercises)).to_dict())
         if partial is not None and job.annotate is not None:
             os.replace(partial, job.annotate)
     except RepcountError as e:
@@ -304,7 +306,7 @@ def analyze_job(job: Job) -> Outcome:
         error = f"internal error: {type(e).__name__}: {e}"
     if error is not None and partial is not None:
         partial.unlink(missing_ok=True)  # half an annotated video is no use to anyone
-    return Outcome(job, result, error, time.perf_counter() - start, os.getpid(), peak_rss_mb())
+    return Outcome(job, result, error, time.perf_counter() - start, os.getpid(), peak_rss_mb(), truncation)
 
 
 def peak_rss_mb() -> float:
@@ -477,7 +479,7 @@ def record_outcome(outcome: Outcome, store: Store) -> ClipRecord:
     else:
         json_path = Path(job.record.json_path or "")
         write_atomic(json_path, outcome.result.to_json())
-        record = job.record.with_result(outcome.result, str(json_path))
+        record = job.record.with_result(outcome.result, str(json_path), reason=outcome.truncation or None)
     store.put(record)
     return record
 

@@ -410,7 +410,8 @@ def _status_line(record: ClipRecord, seconds: float) -> str:
         return f"✗ {record.name}: {record.reason}"
     counts = ", ".join(f"{e.name} {e.count}" for e in record.exercises) or "nothing counted"
     routine = "" if record.routine_items is None else f"; routine {record.routine_complete}/{record.routine_items}"
-    return f"✓ {record.name} ({record.athlete}, {record.date}): {counts}{routine} [{seconds:.1f} s]"
+    note = f" ({record.reason})" if record.reason else ""  # counted, yet something was wrong: a truncated file
+    return f"✓ {record.name} ({record.athlete}, {record.date}): {counts}{routine}{note} [{seconds:.1f} s]"
 
 
 @app.command()

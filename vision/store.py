@@ -114,14 +114,15 @@ class ClipRecord:
     def ok(self) -> bool:
         return self.status == "ok"
 
-    def with_result(self, result: AnalysisResult, json_path: str) -> ClipRecord:
-        """This clip with the counts of ``result``; the routine verdict is read from its ``routine`` field."""
+    def with_result(self, result: AnalysisResult, json_path: str, reason: str | None = None) -> ClipRecord:
+        """This clip with the counts of ``result``; the routine verdict is read from its ``routine`` field.
+        ``reason`` says what was wrong with a clip that was still counted (a truncated file)."""
         routine = result.routine or {}
         items = routine.get("items", [])
         rows = tuple(
             ExerciseRow(e.name, e.count, e.details, e.start_s, e.end_s, e.confidence) for e in result.exercises
         )
-        return replace(self, status="ok", reason=None, frames=result.frames, duration_s=result.duration_s,
+        return replace(self, status="ok", reason=reason, frames=result.frames, duration_s=result.duration_s,
                         pose_detected_ratio=result.pose_detected_ratio, json_path=json_path,
                         routine=routine.get("name"), routine_items=len(items) if routine else None,
                         routine_complete=sum(bool(i["complete"]) for i in items) if routine else None,
