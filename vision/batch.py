@@ -402,6 +402,7 @@ class LocalEngine:
         context = mp.get_context("spawn")  # no fork of a process that may hold MediaPipe's threads
         self._pool = ProcessPoolExecutor(self.workers, context, initializer=_pool_worker_init,
                                          initargs=(context.Value("i", 0), pin))  # fmt: skip
+        self._finished = False
 
     def run(self, jobs: Sequence[Job]) -> Iterator[Outcome]:
         pending: set[Future[Outcome]] = {self._pool.submit(analyze_job, job) for job in jobs}
@@ -412,9 +413,13 @@ class LocalEngine:
                     yield future.result()
         except BrokenProcessPool:
             raise RepcountError("a worker process died (out of memory?); run the batch again to resume") from None
+        self._finished = True
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers. After a whole run, wait for them to exit: a pool left shutting down
+        as Python exits may print a traceback from its exit hook (a closed wake-up pipe, seen in
+        CI). Interrupted, don't wait for the clips still in the workers."""
+        self._pool.shutdown(wait=self._finished, cancel_futures=True)
 
 
 class RayEngine:
