@@ -412,11 +412,10 @@ class JumpCounter(Counter):
             warnings = (
                 f"{self.name}: the feet were not seen clearly (confidence {confidence:.0%}); the count may be off",
             )
-        metrics = {}
-        if len(self._reps) >= 2:
-            span = self._reps[-1].t - self._reps[0].t
-            metrics["cadence_per_min"] = 60.0 * (len(self._reps) - 1) / span
         reps = tuple(sorted(self._reps, key=lambda r: r.t))  # a run's first steps are counted after later flights
+        metrics = {}
+        if len(reps) >= 2:
+            metrics["cadence_per_min"] = 60.0 * (len(reps) - 1) / (reps[-1].t - reps[0].t)
         details: dict[str, int | str] = {}
         if self.name != "two_leg_hops":
             details = {side: sum(r.side == side for r in reps) for side in lm.SIDES}
