@@ -7,6 +7,10 @@ down and a calf raise keeps the toes down, so none of them makes a flight; a jit
 foot landmark does not lift the hips, so it makes none either. What a flight *was*
 (two-foot, single-leg, a leg swap) is for each counter to judge from the feet around it.
 
+Rope skipping bounces low: on the balls of the feet, knees and ankles giving, so the hips
+bounce twice as far as the feet rise. In a run of rope jumps a feet rise of half the threshold
+counts when the hips bounce with it and it keeps the run's rhythm (``rope=True``).
+
 The hips also tell when the feet were not tracked: in a small or high-angle view MediaPipe
 may keep the feet planted while the body bounces. A hip bounce of a jump's size with the
 feet still is such a bounce (`Flights.feet_missed`); they lower the counters' confidence.
@@ -37,6 +41,20 @@ hips' jump-sized bounce vouches for the landing: the foot landmarks lag and, in 
 jumps, may barely come down between two while the hips dip as far as ever."""
 SAME_TOP_S = 0.15
 """The feet's and the hips' tops of one flight lie this close (the whole body peaks at the apex)."""
+LOW_FLIGHT = FLIGHT_THRESHOLD / 2
+"""Rise and fall of the lower foot (~2 cm) that make a flight in a run of rope jumps when the hips
+bounce by `LOW_BOUNCE` with the same top (`Flights` with ``rope=True``). A skipper lands on the
+balls of the feet with the knees and ankles giving, so the hips bounce about twice as far as the
+feet rise (rendered 5 cm rope: feet 0.04-0.06 leg lengths, hips 0.09-0.11), and from the side
+MediaPipe's feet on their toes never come back down to the standing level."""
+LOW_BOUNCE = 0.7 * BOUNCE_RISE
+"""Hip rise and fall, leg lengths, that vouch for a `LOW_FLIGHT`: well above the hips' sway."""
+IN_RUN_S = 0.75
+"""A low flight counts only this soon after the flight before it (one turn of a slow rope, 80 a
+minute): it continues a run of jumps, so a lone bob (stepping away, a turn) is none..."""
+HALF_BEAT = 0.6
+"""...and no sooner than this share of the run's last interval: a beginner's knees give between
+two turns (a bounce at half the beat), which is not a rope jump."""
 GAP_RESET_S = 0.3
 """A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
 
@@ -47,13 +65,18 @@ class Flights:
 
     Args:
         fps: the source's frame rate (for the feet's smoothing filter).
+        rope: also count the low flights of a run of rope jumps (`LOW_FLIGHT`).
     """
 
-    def __init__(self, fps: float) -> None:
+    def __init__(self, fps: float, rope: bool = False) -> None:
         self.feet = FeetTracker(fps)
+        self._rope = rope
         self._peaks = PeakDetector(FLIGHT_THRESHOLD, MIN_INTERVAL_S, MAX_FLANK_S)
         self._bounces = PeakDetector(BOUNCE_RISE, MIN_INTERVAL_S, MAX_FLANK_S)
+        self._low = {"feet": PeakDetector(LOW_FLIGHT, MIN_INTERVAL_S, MAX_FLANK_S),
+                     "hips": PeakDetector(LOW_BOUNCE, MIN_INTERVAL_S, MAX_FLANK_S)}  # fmt: skip
         self._last_t = -np.inf
+        self.reset()
         self.seen = FeetSeen()
         self.count = 0
         """Flights found so far."""
@@ -73,16 +96,41 @@ class Flights:
             return None, None
         if (bounce := self._bounces.update(t, sample.hip_y)) is not None:
             self.feet_missed += _still(self.feet.between(bounce.t - MAX_FLANK_S, t))
+        low = {"feet": self._low["feet"].update(t, sample.low), "hips": self._low["hips"].update(t, sample.hip_y)}
         peak = self._peaks.update(t, sample.low)
         if peak is None and bounce is not None and self._landed_with(bounce):
             peak = self._peaks.confirm(t, sample.low, LANDED_FALL)
-        if peak is None:
+        if peak is not None and not self._hips_rose(peak):
+            peak = None  # a foot landmark jumped, the body did not
+        if peak is None and self._rope:
+            peak = self._low_flight(low)
+        if peak is None or peak.t - self._last_flight_t < MIN_INTERVAL_S:
             return sample, None
-        window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
-        if not window or self.feet.at(peak.t).hip_y - min(window) < HIP_SHARE * peak.rise:
-            return sample, None  # a foot landmark jumped, the body did not
+        self._interval, self._last_flight_t = peak.t - self._last_flight_t, peak.t
         self.count += 1
         return sample, peak
+
+    def _hips_rose(self, peak: Peak) -> bool:
+        """Whether the hips rose `HIP_SHARE` of the feet's rise by the feet's top."""
+        window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
+        return bool(window) and self.feet.at(peak.t).hip_y - min(window) >= HIP_SHARE * peak.rise
+
+    def _low_flight(self, low: dict[str, Peak | None]) -> Peak | None:
+        """The feet's `LOW_FLIGHT` (``low["feet"]``) and the hips' `LOW_BOUNCE` (``low["hips"]``)
+        with the same top, whichever was confirmed second, in the rhythm of the run (`IN_RUN_S`,
+        `HALF_BEAT`): a flight, timed by the feet."""
+        for kind, other in (("feet", "hips"), ("hips", "feet")):
+            new, waiting = low[kind], self._unpaired[other]
+            if new is None:
+                continue
+            if waiting is None or abs(waiting.t - new.t) > SAME_TOP_S:
+                self._unpaired[kind] = new
+                continue
+            self._unpaired = dict.fromkeys(self._unpaired)
+            flight = new if kind == "feet" else waiting
+            since = flight.t - self._last_flight_t
+            return flight if HALF_BEAT * self._interval <= since <= IN_RUN_S else None
+        return None
 
     def _landed_with(self, bounce: Peak) -> bool:
         """Whether the feet's rise still waiting for its fall topped with this hip bounce."""
@@ -103,8 +151,11 @@ class Flights:
     def reset(self) -> None:
         """Forget the feet and any half-seen flight (after a gap in the landmarks)."""
         self.feet.reset()
-        self._peaks.reset()
-        self._bounces.reset()
+        for detector in (self._peaks, self._bounces, *self._low.values()):
+            detector.reset()
+        self._unpaired: dict[str, Peak | None] = {"feet": None, "hips": None}  # low peaks waiting for their pair
+        self._last_flight_t = -np.inf
+        self._interval = np.inf  # between the last two flights
 
 
 def _still(window: list[FeetSample]) -> bool:

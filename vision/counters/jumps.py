@@ -105,11 +105,11 @@ class JumpEvents:
 
     Args:
         fps: the source's frame rate.
-        steps: also look for alternate-foot steps (jump rope only).
+        steps: also look for alternate-foot steps and a rope run's low flights (jump rope only).
     """
 
     def __init__(self, fps: float, steps: bool = False) -> None:
-        self.flights = Flights(fps)
+        self.flights = Flights(fps, rope=steps)
         self._period = 1.0 / fps
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
         self._half_steps = {side: PeakDetector(HALF_SWING) for side in self._steps}
