@@ -96,14 +96,14 @@ class Flights:
             return None, None
         if (bounce := self._bounces.update(t, sample.hip_y)) is not None:
             self.feet_missed += _still(self.feet.between(bounce.t - MAX_FLANK_S, t))
-        low = {"feet": self._low["feet"].update(t, sample.low), "hips": self._low["hips"].update(t, sample.hip_y)}
         peak = self._peaks.update(t, sample.low)
         if peak is None and bounce is not None and self._landed_with(bounce):
             peak = self._peaks.confirm(t, sample.low, LANDED_FALL)
         if peak is not None and not self._hips_rose(peak):
             peak = None  # a foot landmark jumped, the body did not
-        if peak is None and self._rope:
-            peak = self._low_flight(low)
+        if self._rope:  # the low detectors run on every frame so their troughs stay current
+            low = {"feet": self._low["feet"].update(t, sample.low), "hips": self._low["hips"].update(t, sample.hip_y)}
+            peak = peak if peak is not None else self._low_flight(low)
         if peak is None or peak.t - self._last_flight_t < MIN_INTERVAL_S:
             return sample, None
         self._interval, self._last_flight_t = peak.t - self._last_flight_t, peak.t

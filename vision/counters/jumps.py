@@ -383,19 +383,24 @@ class JumpCounter(Counter):
         seen_as = _SEEN_AS.get(event.style, "flight")
         if event.style == "alternate_foot" and (before := self._flight_before(event)) is not None:
             return before
-        for i in range(max(0, len(self._reps) - 6), len(self._reps)):
+        for i in self._recent():
             other = _SEEN_AS.get(self._styles[i], "flight")
             window = max(SAME_JUMP_S.get(seen_as, 0.0), SAME_JUMP_S.get(other, 0.0))
             if other != seen_as and abs(self._reps[i].t - event.t) < window:
                 return i
         return None
 
+    def _recent(self) -> range:
+        """Indices of the last reps, among which a jump seen twice is looked for (events of one
+        jump come out within a run's first few steps of each other)."""
+        return range(max(0, len(self._reps) - 6), len(self._reps))
+
     def _flight_before(self, step: Event) -> int | None:
         """The index of a two-foot flight, not yet given a foot, counted between this step and the
         step before it (or `STEP_GAP_S` back): in alternate-foot skipping both feet are up for a
         moment between two landings, so that flight was this step's jump. A step is read at the
         lifted foot's top, some time after the landing (0.1-0.25 s through MediaPipe)."""
-        recent = range(max(0, len(self._reps) - 6), len(self._reps))
+        recent = self._recent()
         steps = [self._reps[i].t for i in recent if self._styles[i] == "alternate_foot" and self._reps[i].t < step.t]
         since = max([step.t - STEP_GAP_S, *steps])
         for i in recent:
