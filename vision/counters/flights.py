@@ -53,8 +53,12 @@ IN_RUN_S = 0.75
 """A low flight counts only this soon after the flight before it (one turn of a slow rope, 80 a
 minute): it continues a run of jumps, so a lone bob (stepping away, a turn) is none..."""
 HALF_BEAT = 0.6
-"""...and no sooner than this share of the run's last interval: a beginner's knees give between
-two turns (a bounce at half the beat), which is not a rope jump."""
+"""...and no sooner than this share of the last interval between flights: a beginner's knees give
+between two turns (a bounce at half the beat), which is not a rope jump. The second flight since
+the stream began (or the landmarks broke off) has no interval to keep yet, so it counts on
+`IN_RUN_S` alone: a 4 cm rope may rise past the threshold only at its first jump. After a pause the
+pause is the interval, and the run restarts with two full flights (taking the beat as unknown
+there too counted a beginner's half-beat bounces: `jumprope_ilikehome_3` 17 of 15)."""
 GAP_RESET_S = 0.3
 """A gap in the landmarks longer than this restarts the signals (no jump spans it)."""
 
@@ -129,7 +133,8 @@ class Flights:
             self._unpaired = dict.fromkeys(self._unpaired)
             flight = new if kind == "feet" else waiting
             since = flight.t - self._last_flight_t
-            return flight if HALF_BEAT * self._interval <= since <= IN_RUN_S else None
+            beat = self._interval if np.isfinite(self._interval) else 0.0
+            return flight if HALF_BEAT * beat <= since <= IN_RUN_S else None
         return None
 
     def _landed_with(self, bounce: Peak) -> bool:
@@ -155,7 +160,7 @@ class Flights:
             detector.reset()
         self._unpaired: dict[str, Peak | None] = {"feet": None, "hips": None}  # low peaks waiting for their pair
         self._last_flight_t = -np.inf
-        self._interval = np.inf  # between the last two flights
+        self._interval = np.inf  # between the last two flights (inf: one flight is no beat yet)
 
 
 def _still(window: list[FeetSample]) -> bool:

@@ -177,6 +177,9 @@ class JumpEvents:
         before = self.feet.between(flight.t - HELD_S, flight.t)
         if abs(top.spread) <= LEVEL_FEET:
             if (hopping := _hopping_foot(before)) is not None:
+                after = self.feet.between(flight.t + LOOK_AFTER_S / 2, flight.t + LOOK_AFTER_S)
+                if _lower_share(after, lm.other_side(hopping)) >= HELD_SHARE:
+                    return Event(flight.t, lm.other_side(hopping), "switch_leg")  # single-leg rope's leg switch
                 return Event(flight.t, hopping, "single_leg")
             window = self.feet.between(flight.t - MAX_FLANK_S, flight.t + MAX_FLANK_S)
             if _longest_apart(window, self._period) >= STRIDE_S:

@@ -81,6 +81,31 @@ ROPE = HopStyle(
 ROPE_SINGLE = HopStyle(ROPE.bounce, {"hip_flex": 0.25, "knee": 1.3, "ankle_flex": -0.3}, ROPE.arms)
 
 
+def lifted_leg(ground: dict[str, float], tucked: dict[str, float], w: float) -> dict[str, float]:
+    """A leg ``w`` (0..1) of the way from its ground posture to its tucked one, lifted
+    off (or put down on) the floor while the other foot stands.
+
+    Hip and knee blend straight across, but the foot keeps its pitch on the ground
+    (``knee - hip_flex - ankle_flex``, 0 for a flat foot) until it is well up and takes
+    the tucked pitch only at the end. Blending the ankle straight across would point the
+    toes down while the foot is still at the floor; grounding then lifts the whole body
+    ~4 cm on the foot's way up (or down), a hop the labels do not hold. (In the air, where
+    a foot switches with the other, it blends straight across: no floor to dip below.)
+    """
+    leg = blend(ground, tucked, w)
+    if not tucked:
+        return leg
+
+    def pitch(j: dict[str, float]) -> float:
+        return j.get("knee", 0.0) - j.get("hip_flex", 0.0) - j.get("ankle_flex", 0.0)
+
+    late = w**3
+    leg["ankle_flex"] = (
+        leg.get("knee", 0.0) - leg.get("hip_flex", 0.0) - ((1 - late) * pitch(ground) + late * pitch(tucked))
+    )
+    return leg
+
+
 def hop_posture(
     track: HopTrack, style: HopStyle, sway: Sway, t: float, rope: float | None = None, valgus_deg: float = 0.0
 ) -> Posture:
@@ -97,7 +122,8 @@ def hop_posture(
     bounce = {k: engaged * v for k, v in leg.items()}
     legs = {}
     for side in ("left", "right"):
-        legs.update(sided(side, blend(bounce, style.tuck, track.tuck(side, t))))
+        w = track.tuck(side, t)
+        legs.update(sided(side, blend(bounce, style.tuck, w) if ph.airborne else lifted_leg(bounce, style.tuck, w)))
     swing = style.arm_swing * engaged * (np.sin(np.pi * ph.u) if ph.airborne else -0.5 * np.sin(np.pi * ph.u))
     arm = add(style.arms, {"shoulder_flex": swing})
     if rope is not None:
