@@ -9,7 +9,9 @@ foot landmark does not lift the hips, so it makes none either. What a flight *wa
 
 Rope skipping bounces low: on the balls of the feet, knees and ankles giving, so the hips
 bounce twice as far as the feet rise. In a run of rope jumps a feet rise of half the threshold
-counts when the hips bounce with it and it keeps the run's rhythm (``rope=True``).
+counts when the hips bounce with it and it keeps the run's rhythm (``rope=True``). The run's
+first jump has no run before it: a low one counts once a flight follows within `IN_RUN_S`
+(from the side MediaPipe's feet, on their toes, come down only partway after the first jump).
 
 The hips also tell when the feet were not tracked: in a small or high-angle view MediaPipe
 may keep the feet planted while the body bounces. A hip bounce of a jump's size with the
@@ -17,6 +19,8 @@ feet still is such a bounce (`Flights.feet_missed`); they lower the counters' co
 """
 
 from __future__ import annotations
+
+from collections import deque
 
 import numpy as np
 
@@ -87,17 +91,18 @@ class Flights:
         self.feet_missed = 0
         """Hip bounces of a jump's size during which the feet stayed still (see the module's docstring)."""
 
-    def update(self, t: float, frame: PoseFrame | None) -> tuple[FeetSample | None, Peak | None]:
-        """Feed a frame; return its feet sample (None without one) and a flight it confirmed."""
+    def update(self, t: float, frame: PoseFrame | None) -> tuple[FeetSample | None, list[Peak]]:
+        """Feed a frame; return its feet sample (None without one) and the flights it confirmed:
+        mostly none or one; two when a flight shows that the low flight before it began a run."""
         self.seen.update(frame)
         if frame is None:
-            return None, None
+            return None, []
         if self.gap_before(t):
             self.reset()
         self._last_t = t
         sample = self.feet.update(frame)
         if sample is None:
-            return None, None
+            return None, []
         if (bounce := self._bounces.update(t, sample.hip_y)) is not None:
             self.feet_missed += _still(self.feet.between(bounce.t - MAX_FLANK_S, t))
         peak = self._peaks.update(t, sample.low)
@@ -109,10 +114,14 @@ class Flights:
             low = {"feet": self._low["feet"].update(t, sample.low), "hips": self._low["hips"].update(t, sample.hip_y)}
             peak = peak if peak is not None else self._low_flight(low)
         if peak is None or peak.t - self._last_flight_t < MIN_INTERVAL_S:
-            return sample, None
-        self._interval, self._last_flight_t = peak.t - self._last_flight_t, peak.t
-        self.count += 1
-        return sample, peak
+            return sample, []
+        starts = [low for low in self._run_starts if MIN_INTERVAL_S <= peak.t - low.t <= IN_RUN_S]
+        found = [starts[-1], peak] if starts else [peak]
+        self._run_starts.clear()
+        for flight in found:
+            self._interval, self._last_flight_t = flight.t - self._last_flight_t, flight.t
+        self.count += len(found)
+        return sample, found
 
     def _hips_rose(self, peak: Peak) -> bool:
         """Whether the hips rose `HIP_SHARE` of the feet's rise by the feet's top."""
@@ -133,8 +142,11 @@ class Flights:
             self._unpaired = dict.fromkeys(self._unpaired)
             flight = new if kind == "feet" else waiting
             since = flight.t - self._last_flight_t
+            if since > IN_RUN_S:  # no run to continue: it may begin one, if a flight follows in time
+                self._run_starts.append(flight)  # (the last two: the next one may be the flight itself, seen low first)
+                return None
             beat = self._interval if np.isfinite(self._interval) else 0.0
-            return flight if HALF_BEAT * beat <= since <= IN_RUN_S else None
+            return flight if HALF_BEAT * beat <= since else None
         return None
 
     def _landed_with(self, bounce: Peak) -> bool:
@@ -161,6 +173,7 @@ class Flights:
         self._unpaired: dict[str, Peak | None] = {"feet": None, "hips": None}  # low peaks waiting for their pair
         self._last_flight_t = -np.inf
         self._interval = np.inf  # between the last two flights (inf: one flight is no beat yet)
+        self._run_starts: deque[Peak] = deque(maxlen=2)  # low flights with no run before them, that may begin one
 
 
 def _still(window: list[FeetSample]) -> bool:

@@ -129,7 +129,7 @@ class JumpEvents:
     def update(self, t: float, frame: PoseFrame | None) -> list[Event]:
         """Feed a frame; return the events confirmed by it."""
         events = self.finish() if frame is not None and self.flights.gap_before(t) else []
-        sample, flight = self.flights.update(t, frame)
+        sample, found = self.flights.update(t, frame)
         if sample is None:
             return events
         if len(self.feet.history) == 1:  # the first sample after a gap: steps start afresh too
@@ -149,7 +149,7 @@ class JumpEvents:
                 self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
             if step is not None and self.in_place(step.t):
                 events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
-        self._flights += [flight] if flight is not None else []
+        self._flights += found
         while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
             events += self._judged(self._flights.pop(0))
         return sorted(events, key=lambda e: e.t)

@@ -191,11 +191,12 @@ class SplitJumpCounter(Counter):
         self._last_landing = -np.inf
 
     def update(self, t: float, frame: PoseFrame | None) -> list[Rep]:
-        _, peak = self._flights.update(t, frame)
+        _, found = self._flights.update(t, frame)
         if frame is not None:
             self._observe(frame)
-        if peak is not None and peak.rise >= MIN_RISE:
-            self._pending.append(_Flight(peak.t, self._takeoff(peak.t), peak.rise))
+        for peak in found:
+            if peak.rise >= MIN_RISE:
+                self._pending.append(_Flight(peak.t, self._takeoff(peak.t), peak.rise))
         return self._decide(t, final=False)
 
     def finish(self) -> list[Rep]:
