@@ -147,7 +147,7 @@ class JumpEvents:
                 step = detector.confirm(t, lifted, HALF_SWING)
             if (half := self._half_steps[side].update(t, lifted)) is not None and half.value > 0:
                 self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
-            if step is not None and self.in_place(step.t):
+            if step is not None and self.in_place(step.t) and self._rose_above(side, step):
                 events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
         self._flights += found
         while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
@@ -192,7 +192,9 @@ class JumpEvents:
 
     def _in_run(self, step: Event) -> list[Event]:
         """The steps to count now: none until a run reaches `MIN_STEPS`, then the whole run, then
-        each step as it comes. A gap over `STEP_GAP_S` starts a new run."""
+        each step as it comes. A gap over `STEP_GAP_S` starts a new run. A run must land on both
+        feet: the free foot of single-leg hops swings up and down at each hop, a "step" onto the
+        hopping foot each time."""
         if step.t - self._last_step > STEP_GAP_S:
             self._run, self._stepping = [], False
         self._last_step = step.t
@@ -200,6 +202,9 @@ class JumpEvents:
             return [step]
         self._run.append(step)
         if len(self._run) < MIN_STEPS:
+            return []
+        if len({e.side for e in self._run}) == 1:  # all onto one foot: a free foot swinging through hops
+            del self._run[0]
             return []
         self._stepping = True
         run, self._run = self._run, []
@@ -215,6 +220,15 @@ class JumpEvents:
             if e.side != first.side and SAME_JUMP_S["step"] < first.t - e.t <= STEP_GAP_S and self.in_place(e.t)
         ]
         return before[-1:]
+
+    def _rose_above(self, side: str, step: Peak) -> bool:
+        """Whether the lifted foot, at the step's top, stood `LEVEL_STEP` above the other in the
+        image or in 3D. A foot that only comes back up towards the other from below it makes a
+        swing but no step: after its kick in the air, the free foot of single-leg hops drops to the
+        hopping foot's level and goes up again, a swing of the other foot's difference each hop."""
+        top = self.feet.at(step.t)
+        above_3d = top.spread if side == "right" else -top.spread  # spread > 0: the left foot lower
+        return max(step.value, above_3d) >= LEVEL_STEP
 
     def _landed_level(self, detector: PeakDetector, lifted: float, sample: FeetSample) -> bool:
         """Whether a lifted foot of a skipping run came down level with the other: the last
