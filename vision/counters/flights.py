@@ -115,7 +115,7 @@ class Flights:
             peak = peak if peak is not None else self._low_flight(low)
         if peak is None or peak.t - self._last_flight_t < MIN_INTERVAL_S:
             return sample, []
-        starts = [low for low in self._run_starts if MIN_INTERVAL_S <= peak.t - low.t <= IN_RUN_S]
+        starts = [start for start in self._run_starts if MIN_INTERVAL_S <= peak.t - start.t <= IN_RUN_S]
         found = [starts[-1], peak] if starts else [peak]
         self._run_starts.clear()
         for flight in found:

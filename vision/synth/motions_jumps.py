@@ -100,9 +100,8 @@ def lifted_leg(ground: dict[str, float], tucked: dict[str, float], w: float) -> 
         return j.get("knee", 0.0) - j.get("hip_flex", 0.0) - j.get("ankle_flex", 0.0)
 
     late = w**3
-    leg["ankle_flex"] = (
-        leg.get("knee", 0.0) - leg.get("hip_flex", 0.0) - ((1 - late) * pitch(ground) + late * pitch(tucked))
-    )
+    target = (1 - late) * pitch(ground) + late * pitch(tucked)
+    leg["ankle_flex"] = leg.get("knee", 0.0) - leg.get("hip_flex", 0.0) - target
     return leg
 
 
