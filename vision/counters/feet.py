@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision import landmarks as lm
-from vision.counters.signals import LegLength, StreamingFilter
+from vision.counters.signals import LegLength, StreamingFilter, leg_length
 from vision.series import PoseFrame
 
 SMOOTH_HZ = 4.0
@@ -41,6 +41,7 @@ class FeetSample:
     spread: float  # how much lower the left foot is than the right, in 3D (MediaPipe world)
     left_x: float = 0.0  # each foot's centre across the image (jumping jacks open and close them)
     right_x: float = 0.0
+    leg_px: float = np.nan  # this frame's leg length in the picture: grows as the athlete comes nearer
 
     @property
     def width(self) -> float:
@@ -89,7 +90,7 @@ class FeetTracker:
         lowest = {side: float(np.max(frame.world[lm.SOLE[side], 1])) for side in lm.SIDES}
         raw["spread"] = (lowest["left"] - lowest["right"]) / leg_world
         smooth = {name: f(raw[name]) for name, f in self._filters.items()}
-        sample = FeetSample(frame.t, **smooth)
+        sample = FeetSample(frame.t, **smooth, leg_px=leg_length(frame.xy))
         self.history.append(sample)
         while frame.t - self.history[0].t > HISTORY_S:
             self.history.popleft()

@@ -10,7 +10,8 @@ Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
   a landing on the other foot (a bound);
 - a **step** (alternate-foot rope skipping): the feet take turns, so their difference
   swings from one side to the other by at least `STEP_THRESHOLD`. Only counted while
-  the athlete stays in place, which walking and running do not, and in a run of
+  the athlete stays in place (neither across the image nor towards the camera), which
+  walking and running do not, and in a run of
   `MIN_STEPS`: a lone step or two (a leg lifted, a turn to walk away) is not skipping,
   unless it lands on the foot that was held up: the leg switch of single-leg skipping.
   A run's first and last steps swing only half as far (from and back to both feet down),
@@ -20,7 +21,7 @@ Two kinds of event, both read from `FeetSample`s (feet heights in leg lengths):
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -67,6 +68,14 @@ SWITCH_S = 0.25
 """A leg switch takes this long: the held foot comes down as the other goes up."""
 STEP_GAP_S = 0.75
 """The longest time between two steps of one run: one turn of a slow rope (80 turns a minute)."""
+LEAD_IN_S = 1.0
+"""The longest time from a run's lead-in (its first jump, off both feet) to its first step. The
+half-swing detector sees the lead-in early, as the first foot starts to rise: 0.77 s before the
+first step in the rendered athlete's slow rope (97 steps a minute), where a step comes every 0.62 s."""
+FLIGHT_STEP_S = 0.4
+"""The longest time from a flight's top to the step that saw the same jump: a step is read at the
+lifted foot's top, 0.1-0.25 s after the landing through MediaPipe (the rendered athlete: up to
+0.37 s). A flight further back was a jump of its own, such as a run's first, off both feet."""
 OPEN_CLOSE = 0.3
 """Change of the feet's width across the image, leg lengths, that a jumping jack's jump makes
 (out to about hip width and a half, or back together)."""
@@ -81,6 +90,10 @@ is read at the lifted foot's top, close to the flight's; the feet's width passes
 little before or after the top."""
 IN_PLACE_SPEED = 0.5
 """Hip speed across the image, leg lengths per second, above which the athlete travels."""
+APPROACH_RATE = 0.3
+"""Change of the athlete's size in the picture (log of the legs' length, per second) above which
+they walk towards or away from the camera: 1 m/s from 4 m away is 0.25. Skipping in place
+changes it by at most 0.2 (the labelled clips, with knees bending and a hand-held camera)."""
 RUN_SPEED = 1.0
 """Hip speed across the image, leg lengths per second, above which a flight is a running stride:
 half a walking pace (a walk is ~1.6 leg lengths a second, a jog ~3), yet twice what a hand-held
@@ -145,7 +158,8 @@ class JumpEvents:
             step = detector.update(t, lifted)
             if step is None and self._landed_level(detector, lifted, sample):
                 step = detector.confirm(t, lifted, HALF_SWING)
-            if (half := self._half_steps[side].update(t, lifted)) is not None and half.value > 0:
+            half = self._half_steps[side].update(t, lifted)  # judged in place now, while its second is in the history
+            if half is not None and half.value > 0 and self.in_place(half.t):
                 self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
             if step is not None and self.in_place(step.t) and self._rose_above(side, step):
                 events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
@@ -198,26 +212,28 @@ class JumpEvents:
         if step.t - self._last_step > STEP_GAP_S:
             self._run, self._stepping = [], False
         self._last_step = step.t
-        if self._stepping or self._switches_leg(step):
+        if self._stepping:
             return [step]
-        self._run.append(step)
+        switch = self._switches_leg(step)
+        self._run.append(replace(step, style="switch_leg") if switch else step)
+        now = [step] if switch else []
         if len(self._run) < MIN_STEPS:
-            return []
+            return now
         if len({e.side for e in self._run}) == 1:  # all onto one foot: a free foot swinging through hops
             del self._run[0]
-            return []
+            return now
         self._stepping = True
         run, self._run = self._run, []
-        return self._lead_in(run[0]) + run
+        return self._lead_in(run[0]) + [e for e in run if e.style != "switch_leg"] + now
 
     def _lead_in(self, first: Event) -> list[Event]:
         """The step before a run's first: from both feet down, the first lifted foot rises only
         half a swing, so only the half-swing detector saw it. It lands on the other foot, within
-        `STEP_GAP_S` before the first (a flight may have counted it too: the counter merges them)."""
+        `LEAD_IN_S` before the first (a flight may have counted it too: the counter merges them)."""
         before = [
             e
             for e in self._lead_ins
-            if e.side != first.side and SAME_JUMP_S["step"] < first.t - e.t <= STEP_GAP_S and self.in_place(e.t)
+            if e.side != first.side and SAME_JUMP_S["step"] < first.t - e.t <= LEAD_IN_S
         ]
         return before[-1:]
 
@@ -287,13 +303,24 @@ class JumpEvents:
         return opposite and shared and self.in_place(swing.t)
 
     def in_place(self, t: float, speed: float = IN_PLACE_SPEED) -> bool:
-        """Whether the hips moved across the image slower than ``speed`` (leg lengths a second)
-        over the second around ``t``."""
+        """Whether, over the second around ``t``, the hips moved across the image slower than
+        ``speed`` (leg lengths a second) and the athlete came no nearer the camera, nor went
+        away, than `APPROACH_RATE`. Each end's size is the longest the legs looked over a third
+        of that second: bent knees only shorten them."""
         window = self.feet.between(t - 0.5, t + 0.5)
         if len(window) < 2:
             return False
-        moved = abs(window[-1].hip_x - window[0].hip_x) / max(window[-1].t - window[0].t, 1e-6)
-        return moved < speed
+        span = max(window[-1].t - window[0].t, 1e-6)
+        moved = abs(window[-1].hip_x - window[0].hip_x) / span
+        first = _longest_leg(s for s in window if s.t <= window[0].t + span / 3)
+        last = _longest_leg(s for s in window if s.t >= window[-1].t - span / 3)
+        nearer = abs(np.log(last / first)) / span if first > 0 and last > 0 else 0.0
+        return moved < speed and nearer <= APPROACH_RATE
+
+
+def _longest_leg(samples: Iterable[FeetSample]) -> float:
+    """The longest the legs looked in the picture in these samples (0 if never seen)."""
+    return max((s.leg_px for s in samples if np.isfinite(s.leg_px)), default=0.0)
 
 
 def _lower_share(window: list[FeetSample], side: str) -> float:
@@ -346,6 +373,9 @@ COUNTED: dict[str, frozenset[str]] = {
 }
 """Which events each exercise counts."""
 
+FLIGHTS = frozenset({"two_foot", "single_leg", "switch_leg"})
+"""The event styles that are flights (the rest are steps and open/close jumps)."""
+
 ON_THE_SPOT = frozenset({"jump_rope"})
 """Exercises done on the spot: the rope turns round an athlete who stays put, so a flight that
 travels across the image at `RUN_SPEED` (a running stride) is no rope jump. Hops and bounds may travel."""
@@ -385,8 +415,8 @@ class JumpCounter(Counter):
             if (same := self._counted_near(event)) is not None:
                 self._relabel(same, event)
                 continue
-            if self.name in ON_THE_SPOT and not self._events.in_place(event.t, RUN_SPEED):
-                continue
+            if self.name in ON_THE_SPOT and event.style in FLIGHTS and not self._events.in_place(event.t, RUN_SPEED):
+                continue  # (steps were judged in place as they were found, a run's first ones seconds ago)
             rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
             new.append(rep)
             self._reps.append(rep)
@@ -414,12 +444,11 @@ class JumpCounter(Counter):
 
     def _flight_before(self, step: Event) -> int | None:
         """The index of a two-foot flight, not yet given a foot, counted between this step and the
-        step before it (or `STEP_GAP_S` back): in alternate-foot skipping both feet are up for a
-        moment between two landings, so that flight was this step's jump. A step is read at the
-        lifted foot's top, some time after the landing (0.1-0.25 s through MediaPipe)."""
+        step before it (or `FLIGHT_STEP_S` back): in alternate-foot skipping both feet are up for a
+        moment between two landings, so that flight was this step's jump."""
         recent = self._recent()
         steps = [self._reps[i].t for i in recent if self._styles[i] == "alternate_foot" and self._reps[i].t < step.t]
-        since = max([step.t - STEP_GAP_S, *steps])
+        since = max([step.t - FLIGHT_STEP_S, *steps])
         for i in recent:
             rep = self._reps[i]
             if self._styles[i] == "two_foot" and rep.side is None and since < rep.t <= step.t:
@@ -427,11 +456,13 @@ class JumpCounter(Counter):
         return None
 
     def _relabel(self, i: int, step: Event) -> None:
-        """A two-foot flight that a skipping run's step also saw was that step: both feet leave
-        the floor for a moment between two alternate-foot landings, level at the flight's top,
-        so the step knows the landing foot. The count stays; the rep gets the foot of the
-        first step that saw it, and stays a flight for telling later events apart."""
-        if step.style == "alternate_foot" and self._styles[i] == "two_foot" and self._reps[i].side is None:
+        """A two-foot flight (or an open/close of the feet) that a skipping run's step also saw
+        was that step: both feet leave the floor for a moment between two alternate-foot
+        landings, level at the flight's top, and their width across the image changes as they
+        pass, so the step knows the landing foot. The count stays; the rep gets the foot of the
+        first step that saw it, and keeps its style for telling later events apart."""
+        two_feet = self._styles[i] in ("two_foot", "open_close")
+        if step.style == "alternate_foot" and two_feet and self._reps[i].side is None:
             self._reps[i] = replace(self._reps[i], side=step.side)
 
     def finish(self) -> list[Rep]:

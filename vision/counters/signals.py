@@ -70,9 +70,7 @@ class LegLength:
 
     def update(self, frame: PoseFrame) -> float:
         """Add this frame's measurement and return the current estimate (NaN before any)."""
-        points = frame.xy if self._space == "xy" else frame.world
-        lengths = [_leg(points, side) for side in lm.SIDES]
-        value = float(np.nanmax(lengths)) if not np.all(np.isnan(lengths)) else np.nan
+        value = leg_length(frame.xy if self._space == "xy" else frame.world)
         if np.isfinite(value):
             self._samples.append((frame.t, value))
         while self._samples and frame.t - self._samples[0][0] > self._window_s:
@@ -84,6 +82,13 @@ class LegLength:
         if not self._samples:
             return float("nan")
         return float(np.median([v for _, v in self._samples]))
+
+
+def leg_length(points: npt.NDArray[np.float32]) -> float:
+    """This frame's leg length, hip to knee plus knee to ankle, of the longer-looking leg (NaN
+    if neither is seen): a bent or foreshortened leg only looks shorter."""
+    lengths = [_leg(points, side) for side in lm.SIDES]
+    return float(np.nanmax(lengths)) if not np.all(np.isnan(lengths)) else np.nan
 
 
 def _leg(points: npt.NDArray[np.float32], side: str) -> float:
