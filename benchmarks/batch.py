@@ -26,7 +26,7 @@ from vision.batch import Engine, LocalEngine, RayEngine, plan_batch, run_jobs
 from vision.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
-CLIPS = ("two_leg_hops_front", "split_jumps_oblique", "jump_rope_alternate_oblique", "ankle_rotations_oblique")
+CLIPS = ("two_leg_hops_front", "split_jumps_oblique", "jump_rope_alternate_oblique", "ankle_rotations_front")
 
 
 def make_folder(root: Path, copies: int) -> Path:

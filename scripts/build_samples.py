@@ -4,8 +4,8 @@
     MUJOCO_GL=egl python scripts/build_samples.py --only split_jumps_oblique
 
 Each clip gets its ``.json`` of true labels next to it (DESIGN.md §4). Sizes are kept
-small for the repository (each < 2.5 MB, all < 8 MB): 640x480, or 1280x720 for the session (where
-MediaPipe sees the foot large enough for its circles), H.264 via ffmpeg.
+small for the repository (each < 2.5 MB, all < 8 MB): 640x480, or 1280x720 for the session and the
+ankle circles (where MediaPipe sees the foot large enough for its circles), H.264 via ffmpeg.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ OUT = Path(__file__).resolve().parent.parent / "sample_videos"
 
 SAMPLES: dict[str, ClipSpec] = {
     "session_front": ClipSpec(DEFAULT_SESSION, view="front", width=1280, height=720, fps=25, seed=11, crf=30),
-    "ankle_rotations_oblique": ClipSpec(
+    "ankle_rotations_front": ClipSpec(
         MotionSpec("ankle_rotations", reps=5, side="right", direction="ccw", seed=12),
-        view="oblique", angle_deg=-40.0, outfit="random", room="random", seed=12,
+        view="front", width=1280, height=720, outfit="random", room="random", seed=12,
     ),
     "split_jumps_oblique": ClipSpec(
         MotionSpec("split_jumps", reps=6, seed=13),
