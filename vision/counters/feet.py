@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vision import landmarks as lm
-from vision.counters.signals import LegLength, StreamingFilter, leg_length
+from vision.counters.signals import LegLength, StreamingFilter
 from vision.series import PoseFrame
 
 SMOOTH_HZ = 4.0
@@ -90,7 +90,7 @@ class FeetTracker:
         lowest = {side: float(np.max(frame.world[lm.SOLE[side], 1])) for side in lm.SIDES}
         raw["spread"] = (lowest["left"] - lowest["right"]) / leg_world
         smooth = {name: f(raw[name]) for name, f in self._filters.items()}
-        sample = FeetSample(frame.t, **smooth, leg_px=leg_length(frame.xy))
+        sample = FeetSample(frame.t, **smooth, leg_px=self._leg.latest)
         self.history.append(sample)
         while frame.t - self.history[0].t > HISTORY_S:
             self.history.popleft()

@@ -67,10 +67,12 @@ class LegLength:
         self._space = space
         self._window_s = window_s
         self._samples: deque[tuple[float, float]] = deque()
+        self.latest = float("nan")
+        """The last frame's own measurement (NaN if its legs were not seen)."""
 
     def update(self, frame: PoseFrame) -> float:
         """Add this frame's measurement and return the current estimate (NaN before any)."""
-        value = leg_length(frame.xy if self._space == "xy" else frame.world)
+        value = self.latest = leg_length(frame.xy if self._space == "xy" else frame.world)
         if np.isfinite(value):
             self._samples.append((frame.t, value))
         while self._samples and frame.t - self._samples[0][0] > self._window_s:
