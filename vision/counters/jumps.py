@@ -132,7 +132,8 @@ class JumpEvents:
         self._lead_ins: deque[Event] = deque(maxlen=4)  # the last half steps: a run's first step
         self._width = SwingDetector(OPEN_CLOSE, MAX_FLANK_S)
         self._last_swing: tuple[Swing, bool] | None = None  # the last open/close and whether it counted
-        self._run: list[Event] = []  # the steps of the current run, while it is shorter than MIN_STEPS
+        self._run: list[tuple[Event, bool]] = []  # the current run's steps while it is shorter than MIN_STEPS,
+        # each with whether it already counted (a leg switch counts as it comes)
         self._last_step = -np.inf
         self._stepping = False  # the current run has MIN_STEPS steps
         self._flights: list[Peak] = []  # flights waiting for LOOK_AFTER_S to be judged
@@ -218,16 +219,16 @@ class JumpEvents:
         if self._stepping:
             return [step]
         switch = self._switches_leg(step)
-        self._run.append(replace(step, style="switch_leg") if switch else step)
+        self._run.append((step, switch))
         now = [step] if switch else []
         if len(self._run) < MIN_STEPS:
             return now
-        if len({e.side for e in self._run}) == 1:  # all onto one foot: a free foot swinging through hops
+        if len({e.side for e, _ in self._run}) == 1:  # all onto one foot: a free foot swinging through hops
             del self._run[0]
             return now
         self._stepping = True
         run, self._run = self._run, []
-        return self._lead_in(run[0]) + [e for e in run if e.style != "switch_leg"] + now
+        return self._lead_in(run[0][0]) + [e for e, counted in run if not counted] + now
 
     def _lead_in(self, first: Event) -> list[Event]:
         """The step before a run's first: from both feet down, the first lifted foot rises only
@@ -376,9 +377,6 @@ COUNTED: dict[str, frozenset[str]] = {
 }
 """Which events each exercise counts."""
 
-FLIGHTS = frozenset({"two_foot", "single_leg", "switch_leg"})
-"""The event styles that are flights (the rest are steps and open/close jumps)."""
-
 ON_THE_SPOT = frozenset({"jump_rope"})
 """Exercises done on the spot: the rope turns round an athlete who stays put, so a flight that
 travels across the image at `RUN_SPEED` (a running stride) is no rope jump. Hops and bounds may travel."""
@@ -418,8 +416,9 @@ class JumpCounter(Counter):
             if (same := self._counted_near(event)) is not None:
                 self._relabel(same, event)
                 continue
-            if self.name in ON_THE_SPOT and event.style in FLIGHTS and not self._events.in_place(event.t, RUN_SPEED):
-                continue  # (steps were judged in place as they were found, a run's first ones seconds ago)
+            flight = _SEEN_AS.get(event.style, "flight") == "flight"
+            if self.name in ON_THE_SPOT and flight and not self._events.in_place(event.t, RUN_SPEED):
+                continue  # (steps and open/close jumps were judged in place as they were found)
             rep = Rep(event.t, side=event.side if self.name != "two_leg_hops" else None)
             new.append(rep)
             self._reps.append(rep)
