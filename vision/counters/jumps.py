@@ -69,8 +69,10 @@ MIN_STEPS = 3
 skipping. The first of a run wait for the last; later ones count as they come."""
 SWITCH_S = 0.25
 """A leg switch takes this long: the held foot comes down as the other goes up."""
-STEP_GAP_S = 0.75
-"""The longest time between two steps of one run: one turn of a slow rope (80 turns a minute)."""
+STEP_GAP_S = 0.8
+"""The longest time between two steps of one run: one turn of a slow rope (75 turns a minute). The
+rendered athlete's slowest alternate-foot rope (tempo 0.7) steps every 0.64 s, and at 25 fps a
+step's top is read up to 0.76 s after the last: at 0.75 such a run broke in two."""
 LEAD_IN_S = 1.0
 """The longest time from a run's lead-in (its first jump, off both feet) to its first step. The
 half-swing detector sees the lead-in early, as the first foot starts to rise: 0.77 s before the
@@ -130,6 +132,7 @@ class JumpEvents:
         self._steps = {side: PeakDetector(STEP_THRESHOLD) for side in lm.SIDES} if steps else {}
         self._half_steps = {side: PeakDetector(HALF_SWING) for side in self._steps}
         self._lead_ins: deque[Event] = deque(maxlen=4)  # the last half steps: a run's first step
+        self._counted_steps: deque[float] = deque(maxlen=4)  # times of the last steps given out
         self._width = SwingDetector(OPEN_CLOSE, MAX_FLANK_S)
         self._last_swing: tuple[Swing, bool] | None = None  # the last open/close and whether it counted
         self._run: list[tuple[Event, bool]] = []  # the current run's steps while it is shorter than MIN_STEPS,
@@ -166,7 +169,9 @@ class JumpEvents:
             if half is not None and half.value > 0 and self.in_place(half.t):
                 self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
             if step is not None and self.in_place(step.t) and self._rose_above(side, step):
-                events += self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
+                counted = self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
+                self._counted_steps.extend(e.t for e in counted)
+                events += counted
         self._flights += found
         while self._flights and t - self._flights[0].t >= LOOK_AFTER_S:
             events += self._judged(self._flights.pop(0))
@@ -233,11 +238,15 @@ class JumpEvents:
     def _lead_in(self, first: Event) -> list[Event]:
         """The step before a run's first: from both feet down, the first lifted foot rises only
         half a swing, so only the half-swing detector saw it. It lands on the other foot, within
-        `LEAD_IN_S` before the first (a flight may have counted it too: the counter merges them)."""
+        `LEAD_IN_S` before the first (a flight may have counted it too: the counter merges them). A
+        half step that was also a full step already given out (a leg switch, counted as it came,
+        more than `STEP_GAP_S` before the run) is no lead-in: it counted."""
         before = [
             e
             for e in self._lead_ins
-            if e.side != first.side and SAME_JUMP_S["step"] < first.t - e.t <= LEAD_IN_S
+            if e.side != first.side
+            and SAME_JUMP_S["step"] < first.t - e.t <= LEAD_IN_S
+            and all(abs(e.t - t) > SAME_JUMP_S["step"] for t in self._counted_steps)
         ]
         return before[-1:]
 
