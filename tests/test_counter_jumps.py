@@ -45,14 +45,18 @@ def test_two_leg_hops_exact_from_every_view(view: str, angle: float | None, fps:
     assert counted("two_leg_hops", series) == labels.exercises[0].count == 12
 
 
-WALKING_IN = pytest.param(
-    "walking",
-    marks=pytest.mark.xfail(reason="walking towards the camera still makes a few flights (issue 5)", strict=False),
+WALKING_IN = pytest.mark.xfail(
+    reason="walking straight at the camera still makes a flight or two (issue 5)", strict=False
 )
+"""From 40° and from the side the walker makes no flight: the hips must rise in the image itself,
+not only in leg lengths, whose running median moves in steps as the walker grows in the picture."""
 
 
-@pytest.mark.parametrize("negative", ["standing", "weight_shift", WALKING_IN, "heel_raise"])
-@pytest.mark.parametrize("view,angle", VIEWS)
+@pytest.mark.parametrize(
+    "negative,view,angle",
+    [(n, v, a) for n in ("standing", "weight_shift", "heel_raise") for v, a in VIEWS]
+    + [pytest.param("walking", v, a, marks=[WALKING_IN] if v == "front" else []) for v, a in VIEWS],
+)
 def test_look_alikes_make_no_two_leg_hops(negative: str, view: str, angle: float | None) -> None:
     spec = MotionSpec(negative, reps=8, duration_s=8.0 if negative == "standing" else None, seed=5)
     series, _ = simulate(spec, Camera.view(view, angle), fps=30)
@@ -369,11 +373,14 @@ def test_steps_while_walking_towards_the_camera_are_no_skipping() -> None:
     """Walking straight at the camera moves the hips nowhere across the image, yet the feet take
     turns like alternate-foot skipping (a labelled clip ends so: two steps counted after the last
     jump). Growing in the picture at 0.5 a second (1 m/s from 2 m) counts none of a run of steps;
-    at 0.1 a second (a hand-held camera's drift, a skipper edging forward) all count."""
+    at 0.1 a second (a hand-held camera's drift, a skipper edging forward) all count. At 0.2 a
+    second (0.5 m/s from 2.5 m) the second around each step grows too little to tell, but the two
+    seconds around it grow by 0.27: none count."""
     standing, _ = simulate(MotionSpec("standing", duration_s=6.0, seed=1), Camera.view("front"), fps=30)
     steps = lift_feet(standing, [2.0, 2.35, 2.7, 3.05, 3.4, 3.75])
     assert counted("jump_rope", approach(steps, 0.5)) == 0
     assert counted("jump_rope", approach(steps, -0.5)) == 0  # walking away
+    assert counted("jump_rope", approach(steps, 0.2)) == 0  # slowly
     assert counted("jump_rope", approach(steps, 0.1)) == counted("jump_rope", steps) == 6
 
 

@@ -42,6 +42,8 @@ class FeetSample:
     left_x: float = 0.0  # each foot's centre across the image (jumping jacks open and close them)
     right_x: float = 0.0
     leg_px: float = np.nan  # this frame's leg length in the picture: grows as the athlete comes nearer
+    hip_px: float = np.nan  # the hips' height in pixels: unlike hip_y it does not move when the running
+    # leg length does (an athlete walking nearer, or its median settling), so it tells a body that rose
 
     @property
     def width(self) -> float:
@@ -62,6 +64,11 @@ class FeetSample:
     def height(self, side: str) -> float:
         return self.left if side == "left" else self.right
 
+    @property
+    def scale(self) -> float:
+        """Pixels per leg length in this sample's heights (the running leg length, smoothed alike)."""
+        return self.hip_px / self.hip_y if self.hip_y else float("nan")
+
 
 class FeetTracker:
     """Turns pose frames into smoothed `FeetSample`s and keeps the last `HISTORY_S` of them.
@@ -73,7 +80,7 @@ class FeetTracker:
     def __init__(self, fps: float) -> None:
         self._leg = LegLength("xy")
         self._leg_world = LegLength("world")
-        names = ("left", "right", "hip_x", "hip_y", "spread", "left_x", "right_x")
+        names = ("left", "right", "hip_x", "hip_y", "spread", "left_x", "right_x", "hip_px")
         self._filters = {name: StreamingFilter("lowpass", SMOOTH_HZ, fps) for name in names}
         self.history: deque[FeetSample] = deque()
 
@@ -85,7 +92,8 @@ class FeetTracker:
         raw = {side: -float(np.max(frame.xy[lm.SOLE[side], 1])) / leg for side in lm.SIDES}
         raw["hip_x"] = float(np.mean(frame.xy[lm.HIPS, 0])) / leg
         raw |= {f"{side}_x": float(np.mean(frame.xy[lm.SOLE[side], 0])) / leg for side in lm.SIDES}
-        raw["hip_y"] = -float(np.mean(frame.xy[lm.HIPS, 1])) / leg
+        raw["hip_px"] = -float(np.mean(frame.xy[lm.HIPS, 1]))
+        raw["hip_y"] = raw["hip_px"] / leg
         # World y points down: the larger, the nearer the floor.
         lowest = {side: float(np.max(frame.world[lm.SOLE[side], 1])) for side in lm.SIDES}
         raw["spread"] = (lowest["left"] - lowest["right"]) / leg_world

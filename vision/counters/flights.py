@@ -124,9 +124,13 @@ class Flights:
         return sample, found
 
     def _hips_rose(self, peak: Peak) -> bool:
-        """Whether the hips rose `HIP_SHARE` of the feet's rise by the feet's top."""
-        window = [s.hip_y for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
-        return bool(window) and self.feet.at(peak.t).hip_y - min(window) >= HIP_SHARE * peak.rise
+        """Whether the hips rose `HIP_SHARE` of the feet's rise by the feet's top, in the image itself:
+        in leg lengths the whole body also "rises" when the running leg length changes (its median
+        moves in steps as an athlete walks nearer), and the feet, further from the image's top edge,
+        rise more than the hips."""
+        window = [s.hip_px for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
+        top = self.feet.at(peak.t)
+        return bool(window) and top.hip_px - min(window) >= HIP_SHARE * peak.rise * top.scale
 
     def _low_flight(self, low: dict[str, Peak | None]) -> Peak | None:
         """The feet's `LOW_FLIGHT` (``low["feet"]``) and the hips' `LOW_BOUNCE` (``low["hips"]``)

@@ -99,6 +99,12 @@ APPROACH_RATE = 0.3
 """Change of the athlete's size in the picture (log of the legs' length, per second) above which
 they walk towards or away from the camera: 1 m/s from 4 m away is 0.25. Skipping in place
 changes it by at most 0.2 (the labelled clips, with knees bending and a hand-held camera)."""
+APPROACH_TREND_S = 1.5
+APPROACH_TREND = 0.2
+"""Change of size (log) over the `APPROACH_TREND_S` before a jump (and the half second after, as
+far as it is seen) above which the athlete walks towards or away from the camera, however slowly:
+in every labelled rope step it stayed within 0.13 (141 steps of hooneybadger_3, with a hand-held
+camera), while a walk at 0.5 m/s from 4 m away changes it by 0.2 and the rendered walker by 0.35."""
 RUN_SPEED = 1.0
 """Hip speed across the image, leg lengths per second, above which a flight is a running stride:
 half a walking pace (a walk is ~1.6 leg lengths a second, a jog ~3), yet twice what a hand-held
@@ -166,9 +172,9 @@ class JumpEvents:
             if step is None and self._landed_level(detector, lifted, sample):
                 step = detector.confirm(t, lifted, HALF_SWING)
             half = self._half_steps[side].update(t, lifted)  # judged in place now, while its second is in the history
-            if half is not None and half.value > 0 and self.in_place(half.t):
+            if half is not None and half.value > 0 and self._stepping_in_place(half.t):
                 self._lead_ins.append(Event(half.t, lm.other_side(side), "alternate_foot", half.value))
-            if step is not None and self.in_place(step.t) and self._rose_above(side, step):
+            if step is not None and self._stepping_in_place(step.t) and self._rose_above(side, step):
                 counted = self._in_run(Event(step.t, lm.other_side(side), "alternate_foot", step.value))
                 self._counted_steps.extend(e.t for e in counted)
                 events += counted
@@ -318,17 +324,31 @@ class JumpEvents:
     def in_place(self, t: float, speed: float = IN_PLACE_SPEED) -> bool:
         """Whether, over the second around ``t``, the hips moved across the image slower than
         ``speed`` (leg lengths a second) and the athlete came no nearer the camera, nor went
-        away, than `APPROACH_RATE`. Each end's size is the longest the legs looked over a third
-        of that second: bent knees only shorten them."""
+        away, than `APPROACH_RATE`."""
         window = self.feet.between(t - 0.5, t + 0.5)
         if len(window) < 2:
             return False
         span = max(window[-1].t - window[0].t, 1e-6)
         moved = abs(window[-1].hip_x - window[0].hip_x) / span
-        first = _longest_leg(s for s in window if s.t <= window[0].t + span / 3)
-        last = _longest_leg(s for s in window if s.t >= window[-1].t - span / 3)
-        nearer = abs(np.log(last / first)) / span if first > 0 and last > 0 else 0.0
-        return moved < speed and nearer <= APPROACH_RATE
+        return moved < speed and _size_change(window) <= APPROACH_RATE * span
+
+    def _stepping_in_place(self, t: float) -> bool:
+        """Whether a step at ``t`` was taken in place (`in_place`), and the athlete's size changed
+        by at most `APPROACH_TREND` over the `APPROACH_TREND_S` before it: steps taken walking
+        slowly towards the camera alternate the feet just like skipping."""
+        return self.in_place(t) and _size_change(self.feet.between(t - APPROACH_TREND_S, t + 0.5)) <= APPROACH_TREND
+
+
+def _size_change(window: list[FeetSample]) -> float:
+    """How much the athlete grew or shrank in the picture over the window: |log| of the ratio
+    of the longest the legs looked over its last third and over its first (bent knees only
+    shorten them); 0 when either was not seen."""
+    if len(window) < 2:
+        return 0.0
+    span = window[-1].t - window[0].t
+    first = _longest_leg(s for s in window if s.t <= window[0].t + span / 3)
+    last = _longest_leg(s for s in window if s.t >= window[-1].t - span / 3)
+    return abs(float(np.log(last / first))) if first > 0 and last > 0 else 0.0
 
 
 def _longest_leg(samples: Iterable[FeetSample]) -> float:
