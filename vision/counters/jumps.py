@@ -100,6 +100,7 @@ APPROACH_RATE = 0.3
 they walk towards or away from the camera: 1 m/s from 4 m away is 0.25. Skipping in place
 changes it by at most 0.2 (the labelled clips, with knees bending and a hand-held camera)."""
 APPROACH_TREND_S = 1.5
+"""How far back before a step the slow-walk check below looks, seconds: two or three walking steps."""
 APPROACH_TREND = 0.2
 """Change of size (log) over the `APPROACH_TREND_S` before a jump (and the half second after, as
 far as it is seen) above which the athlete walks towards or away from the camera, however slowly:
