@@ -347,15 +347,19 @@ def travel(series: LandmarkSeries, speed: float) -> LandmarkSeries:
     return replace(series, xy=xy)
 
 
-def test_rope_jumps_stay_on_the_spot() -> None:
-    """Flights that travel across the image at a run are running strides, not rope jumps; a
-    drift as slow as a hand-held camera's wobble still counts every jump."""
+def test_rope_jumps_and_two_leg_hops_stay_on_the_spot() -> None:
+    """Flights that travel across the image at a run are running strides, not rope jumps nor
+    two-leg hops (done up and down on the spot); a drift as slow as a hand-held camera's wobble
+    still counts every jump. Single-leg hops and bounds may travel."""
     series, labels = simulate(
         MotionSpec("jump_rope", reps=12, style="two_foot", seed=2), Camera.view("front"), fps=30
     )
     assert counted("jump_rope", travel(series, 2.0)) == 0
     assert counted("jump_rope", travel(series, 0.4)) == labels.exercises[0].count == counted("jump_rope", series)
-    assert counted("two_leg_hops", travel(series, 2.0)) == counted("two_leg_hops", series)
+    assert counted("two_leg_hops", travel(series, 2.0)) == 0
+    assert counted("two_leg_hops", travel(series, 0.4)) == counted("two_leg_hops", series) > 0
+    hops, _ = simulate(MotionSpec("single_leg_hops", reps=6, side="left", seed=2), Camera.view("front"), fps=30)
+    assert counted("single_leg_hops", travel(hops, 2.0)) == counted("single_leg_hops", hops) == 6
 
 
 
