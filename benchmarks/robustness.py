@@ -98,7 +98,7 @@ def main() -> None:
 
     table = Table(title="Counts on the labelled clips and on three copies of each")
     for column in ("clip", "counter", "true", *rows):
-        table.add_column(column, no_wrap=column == "clip")
+        table.add_column(column, no_wrap=column in ("clip", "counter"))
     for i, row in enumerate(rows["original"]):
         cells = [f"{r[i].count}" + ("" if r[i].exact else " ✗") for r in rows.values()]
         table.add_row(row.clip, row.exercise, str(row.true_count), *cells)
