@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -28,7 +29,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from vision.analyze import count_series, run_pose
+from vision.analyze import count_clip
 from vision.counters import available
 from vision.evaluate import EvalRow, EvalSummary, evaluate, read_labels
 
@@ -71,13 +72,8 @@ def write_copy(src: Path, dst: Path, transform: Callable[[Frame], Frame], fps: f
 def eval_folder(folder: Path, cache: Path) -> list[EvalRow]:
     """The eval rows of a folder of clips, with each clip's landmarks cached in ``cache``."""
     cache.mkdir(parents=True, exist_ok=True)
-
-    def count_clip(path: Path, exercises: tuple[str, ...]) -> dict[str, int]:
-        series = run_pose(path, cache=cache / f"{path.stem}.npz").series
-        return {r.name: r.count for r in count_series(series, exercises)}
-
-    labels = read_labels(folder)
-    return list(track(evaluate(folder, count_clip, labels, available()), description=folder.name))
+    rows = evaluate(folder, partial(count_clip, cache_dir=cache), read_labels(folder), available())
+    return list(track(rows, description=folder.name))
 
 
 def main() -> None:

@@ -114,6 +114,14 @@ def count_series(series: LandmarkSeries, exercises: tuple[str, ...]) -> tuple[Ex
     return tuple(counters.count(counters.get_counter(name, series.fps), series) for name in exercises)
 
 
+def count_clip(path: Path, exercises: tuple[str, ...], cache_dir: Path | None = None) -> dict[str, int]:
+    """``{exercise: count}`` for one clip (what `vision.evaluate.evaluate` asks of its caller), with
+    the clip's landmarks kept in ``cache_dir`` when given, so a rerun after a counter change only counts."""
+    cache = cache_dir / f"{path.stem}.npz" if cache_dir else None
+    series = run_pose(path, cache=cache).series
+    return {r.name: r.count for r in count_series(series, exercises)}
+
+
 @dataclass(frozen=True)
 class Analysis:
     """A result together with the landmarks it was counted from (for reports and plots)."""

@@ -171,15 +171,12 @@ def eval_cmd(
     cache_dir: Annotated[Optional[Path], typer.Option("--cache", help="Keep each clip's landmarks in this folder.")] = None,
 ) -> None:
     """Count every labelled clip in FOLDER and compare with the true counts."""
-    from vision.analyze import count_series, run_pose
+    from functools import partial
+
+    from vision.analyze import count_clip
     from vision.counters import available
     from vision.evaluate import EvalSummary, evaluate, read_labels
     from vision.report.table import print_eval
-
-    def count_clip(path: Path, exercises: tuple[str, ...]) -> dict[str, int]:
-        cache = cache_dir / f"{path.stem}.npz" if cache_dir else None
-        series = run_pose(path, cache=cache).series
-        return {r.name: r.count for r in count_series(series, exercises)}
 
     with user_errors():
         if cache_dir:
@@ -187,7 +184,7 @@ def eval_cmd(
         labels = read_labels(folder)
         rows = []
         with progress_bar("eval") as progress:
-            for row in evaluate(folder, count_clip, labels, available()):
+            for row in evaluate(folder, partial(count_clip, cache_dir=cache_dir), labels, available()):
                 rows.append(row)
                 progress(len({r.clip for r in rows}), len(labels))
         summary = EvalSummary(tuple(rows))
