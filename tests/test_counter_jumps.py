@@ -351,16 +351,13 @@ def test_rope_jumps_and_two_leg_hops_stay_on_the_spot() -> None:
     """Flights that travel across the image at a run are running strides, not rope jumps nor
     two-leg hops (done up and down on the spot); a drift as slow as a hand-held camera's wobble
     still counts every jump. Single-leg hops and bounds may travel."""
-    series, labels = simulate(
-        MotionSpec("jump_rope", reps=12, style="two_foot", seed=2), Camera.view("front"), fps=30
-    )
+    series, labels = simulate(MotionSpec("jump_rope", reps=12, style="two_foot", seed=2), Camera.view("front"), fps=30)
     assert counted("jump_rope", travel(series, 2.0)) == 0
     assert counted("jump_rope", travel(series, 0.4)) == labels.exercises[0].count == counted("jump_rope", series)
     assert counted("two_leg_hops", travel(series, 2.0)) == 0
     assert counted("two_leg_hops", travel(series, 0.4)) == counted("two_leg_hops", series) > 0
     hops, _ = simulate(MotionSpec("single_leg_hops", reps=6, side="left", seed=2), Camera.view("front"), fps=30)
     assert counted("single_leg_hops", travel(hops, 2.0)) == counted("single_leg_hops", hops) == 6
-
 
 
 def approach(series: LandmarkSeries, rate: float) -> LandmarkSeries:
@@ -447,3 +444,37 @@ def test_single_leg_rope_with_the_free_foot_hanging_low() -> None:
     assert result.details == {"left": 0, "right": 12, "style": "single_leg_alternating"}
     assert counted("two_leg_hops", hung) == 0
     assert counted("single_leg_hops", hung) == 12
+
+
+def shift_body(
+    series: LandmarkSeries, times: list[float], feet: float, hips: Callable[[np.ndarray], np.ndarray]
+) -> LandmarkSeries:
+    """A copy of ``series`` in which, at each of ``times``, both soles (heels and toes) rise ``feet``
+    leg lengths on a 0.3 s bump and every other landmark rises ``hips(t - time)`` leg lengths (so the
+    legs keep their length in the picture)."""
+    xy, world = series.xy.copy(), series.world.copy()
+    hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
+    leg_px = float(np.median(xy[:, ankle, 1] - xy[:, hip, 1]))
+    feet_idx = [*lm.SOLE["left"], *lm.SOLE["right"]]
+    body_idx = [i for i in range(xy.shape[1]) if i not in feet_idx]
+    for t0 in times:
+        dt = series.t - t0
+        xy[:, feet_idx, 1] -= (np.clip(1 - (dt / 0.15) ** 2, 0, None) * feet * leg_px)[:, None]
+        xy[:, body_idx, 1] -= (hips(dt) * leg_px)[:, None]
+    return replace(series, xy=xy, world=world)
+
+
+def test_feet_shifting_as_the_body_stands_up_is_no_flight() -> None:
+    """Out of a deep squat MediaPipe's feet shift up a flight's rise while the hips rise on for half
+    a second: no hop. The same feet with the hips rising and falling along them are a flight."""
+    series, _ = simulate(MotionSpec("standing", duration_s=8.0, seed=1), Camera.view("front"), fps=30)
+    times = [2.0, 5.0]
+
+    def standing_up(dt: np.ndarray) -> np.ndarray:  # up 0.3 leg lengths in 0.4 s (as in a real clip), down in 1.5 s
+        return 0.3 * np.clip(np.minimum((dt + 0.1) / 0.4, 1 - (dt - 0.3) / 1.5), 0, 1)
+
+    def flying(dt: np.ndarray) -> np.ndarray:
+        return np.clip(1 - (dt / 0.15) ** 2, 0, None) * 0.08
+
+    assert counted("two_leg_hops", shift_body(series, times, 0.08, standing_up)) == 0
+    assert counted("two_leg_hops", shift_body(series, times, 0.08, flying)) == 2

@@ -43,6 +43,11 @@ LANDED_FALL = FLIGHT_THRESHOLD / 4
 """How far the lower foot must have come down (~1 cm: more than its smoothed jitter) when the
 hips' jump-sized bounce vouches for the landing: the foot landmarks lag and, in a run of quick
 jumps, may barely come down between two while the hips dip as far as ever."""
+RISING_ON = 1.5 * FLIGHT_THRESHOLD
+"""How far the hips may still rise after the feet's top, by the time the feet have come down
+(leg lengths): in a flight the whole body falls together, so they have not risen at all (at most
+0.04 in the labelled jumps). An athlete standing up out of a deep squat shifts the feet on the
+floor by a flight's rise while the hips rise on by 0.12-0.15 (`squatjump_ndnam_1` mirrored)."""
 SAME_TOP_S = 0.15
 """The feet's and the hips' tops of one flight lie this close (the whole body peaks at the apex)."""
 LOW_FLIGHT = FLIGHT_THRESHOLD / 2
@@ -110,6 +115,8 @@ class Flights:
             peak = self._peaks.confirm(t, sample.low, LANDED_FALL)
         if peak is not None and not self._hips_rose(peak):
             peak = None  # a foot landmark jumped, the body did not
+        if peak is not None and self._hips_rising_on(peak, sample):
+            peak = None  # the feet shifted as the body stood up
         if self._rope:  # the low detectors run on every frame so their troughs stay current
             low = {"feet": self._low["feet"].update(t, sample.low), "hips": self._low["hips"].update(t, sample.hip_y)}
             peak = peak if peak is not None else self._low_flight(low)
@@ -131,6 +138,12 @@ class Flights:
         window = [s.hip_px for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
         top = self.feet.at(peak.t)
         return bool(window) and top.hip_px - min(window) >= HIP_SHARE * peak.rise * top.scale
+
+    def _hips_rising_on(self, peak: Peak, now: FeetSample) -> bool:
+        """Whether the hips rose on by `RISING_ON` from the feet's top to ``now`` (the feet have
+        come down): the body was standing up, not flying."""
+        top = self.feet.at(peak.t)
+        return now.hip_px - top.hip_px > RISING_ON * top.scale
 
     def _low_flight(self, low: dict[str, Peak | None]) -> Peak | None:
         """The feet's `LOW_FLIGHT` (``low["feet"]``) and the hips' `LOW_BOUNCE` (``low["hips"]``)
