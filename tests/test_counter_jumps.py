@@ -141,6 +141,17 @@ def test_a_gap_in_the_landmarks_does_not_invent_a_jump() -> None:
     assert counted("jump_rope", gappy) == 0
 
 
+def leg_in_picture(series: LandmarkSeries) -> float:
+    """The athlete's hip-to-ankle height in the picture over the series (pixels), to move landmarks by."""
+    hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
+    return float(np.median(series.xy[:, ankle, 1] - series.xy[:, hip, 1]))
+
+
+def bump(dt: np.ndarray, width_s: float) -> np.ndarray:
+    """A smooth bump of height 1 and ``width_s`` wide, centred on ``dt = 0``."""
+    return np.clip(1 - (dt / (width_s / 2)) ** 2, 0, None)
+
+
 def lift_feet(series: LandmarkSeries, times: list[float], height: float = 0.3, hold_s: float = 0.3) -> LandmarkSeries:
     """A copy of ``series`` in which a foot (left, right, left, ...) is lifted ``height`` leg
     lengths at each of ``times`` for ``hold_s``, on a smooth bump, the body otherwise unchanged:
@@ -148,14 +159,13 @@ def lift_feet(series: LandmarkSeries, times: list[float], height: float = 0.3, h
     when they do not."""
     xy, world = series.xy.copy(), series.world.copy()
     hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
-    leg_px = float(np.median(xy[:, ankle, 1] - xy[:, hip, 1]))
-    leg_m = float(np.median(world[:, ankle, 1] - world[:, hip, 1]))
+    leg_m, scale = float(np.median(world[:, ankle, 1] - world[:, hip, 1])), leg_in_picture(series)
     for i, t0 in enumerate(times):
         side = lm.SIDES[i % 2]
-        bump = np.clip(1 - ((series.t - t0) / (hold_s / 2)) ** 2, 0, None) * height
+        lift = bump(series.t - t0, hold_s) * height
         foot = [lm.side_idx(side, part) for part in lm.FOOT_PARTS]
-        xy[:, foot, 1] -= (bump * leg_px)[:, None]
-        world[:, foot, 1] -= (bump * leg_m)[:, None]
+        xy[:, foot, 1] -= (lift * scale)[:, None]
+        world[:, foot, 1] -= (lift * leg_m)[:, None]
     return replace(series, xy=xy, world=world)
 
 
@@ -340,10 +350,8 @@ def test_hips_bouncing_over_still_feet_warn_that_the_feet_were_lost(name: str) -
 def travel(series: LandmarkSeries, speed: float) -> LandmarkSeries:
     """A copy of ``series`` in which the whole body moves across the image at ``speed`` leg lengths
     a second (as a runner seen from the side does)."""
-    hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
-    leg_px = float(np.median(series.xy[:, ankle, 1] - series.xy[:, hip, 1]))
     xy = series.xy.copy()
-    xy[..., 0] += (speed * leg_px * (series.t - series.t[0]))[:, None].astype(np.float32)
+    xy[..., 0] += (speed * leg_in_picture(series) * (series.t - series.t[0]))[:, None].astype(np.float32)
     return replace(series, xy=xy)
 
 
@@ -452,16 +460,14 @@ def shift_body(
     """A copy of ``series`` in which, at each of ``times``, both soles (heels and toes) rise ``feet``
     leg lengths on a 0.3 s bump and every other landmark rises ``hips(t - time)`` leg lengths (so the
     legs keep their length in the picture)."""
-    xy, world = series.xy.copy(), series.world.copy()
-    hip, ankle = lm.side_idx("left", "hip"), lm.side_idx("left", "ankle")
-    leg_px = float(np.median(xy[:, ankle, 1] - xy[:, hip, 1]))
+    xy, scale = series.xy.copy(), leg_in_picture(series)
     feet_idx = [*lm.SOLE["left"], *lm.SOLE["right"]]
     body_idx = [i for i in range(xy.shape[1]) if i not in feet_idx]
     for t0 in times:
         dt = series.t - t0
-        xy[:, feet_idx, 1] -= (np.clip(1 - (dt / 0.15) ** 2, 0, None) * feet * leg_px)[:, None]
-        xy[:, body_idx, 1] -= (hips(dt) * leg_px)[:, None]
-    return replace(series, xy=xy, world=world)
+        xy[:, feet_idx, 1] -= (bump(dt, 0.3) * feet * scale)[:, None]
+        xy[:, body_idx, 1] -= (hips(dt) * scale)[:, None]
+    return replace(series, xy=xy)
 
 
 def test_feet_shifting_as_the_body_stands_up_is_no_flight() -> None:
@@ -474,7 +480,7 @@ def test_feet_shifting_as_the_body_stands_up_is_no_flight() -> None:
         return 0.3 * np.clip(np.minimum((dt + 0.1) / 0.4, 1 - (dt - 0.3) / 1.5), 0, 1)
 
     def flying(dt: np.ndarray) -> np.ndarray:
-        return np.clip(1 - (dt / 0.15) ** 2, 0, None) * 0.08
+        return bump(dt, 0.3) * 0.08
 
     assert counted("two_leg_hops", shift_body(series, times, 0.08, standing_up)) == 0
     assert counted("two_leg_hops", shift_body(series, times, 0.08, flying)) == 2

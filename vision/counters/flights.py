@@ -113,10 +113,8 @@ class Flights:
         peak = self._peaks.update(t, sample.low)
         if peak is None and bounce is not None and self._landed_with(bounce):
             peak = self._peaks.confirm(t, sample.low, LANDED_FALL)
-        if peak is not None and not self._hips_rose(peak):
-            peak = None  # a foot landmark jumped, the body did not
-        if peak is not None and self._hips_rising_on(peak, sample):
-            peak = None  # the feet shifted as the body stood up
+        if peak is not None and not self._body_flew(peak, sample):
+            peak = None  # a foot landmark jumped, or the feet shifted as the body stood up
         if self._rope:  # the low detectors run on every frame so their troughs stay current
             low = {"feet": self._low["feet"].update(t, sample.low), "hips": self._low["hips"].update(t, sample.hip_y)}
             peak = peak if peak is not None else self._low_flight(low)
@@ -130,20 +128,16 @@ class Flights:
         self.count += len(found)
         return sample, found
 
-    def _hips_rose(self, peak: Peak) -> bool:
-        """Whether the hips rose `HIP_SHARE` of the feet's rise by the feet's top, in the image itself:
+    def _body_flew(self, peak: Peak, now: FeetSample) -> bool:
+        """Whether the hips rose `HIP_SHARE` of the feet's rise by the feet's top, and then rose on by
+        no more than `RISING_ON` until ``now`` (the feet have come down), in the image itself:
         in leg lengths the whole body also "rises" when the running leg length changes (its median
         moves in steps as an athlete walks nearer), and the feet, further from the image's top edge,
         rise more than the hips."""
         window = [s.hip_px for s in self.feet.between(peak.t - MAX_FLANK_S, peak.t)]
         top = self.feet.at(peak.t)
-        return bool(window) and top.hip_px - min(window) >= HIP_SHARE * peak.rise * top.scale
-
-    def _hips_rising_on(self, peak: Peak, now: FeetSample) -> bool:
-        """Whether the hips rose on by `RISING_ON` from the feet's top to ``now`` (the feet have
-        come down): the body was standing up, not flying."""
-        top = self.feet.at(peak.t)
-        return now.hip_px - top.hip_px > RISING_ON * top.scale
+        rose = bool(window) and top.hip_px - min(window) >= HIP_SHARE * peak.rise * top.scale
+        return rose and now.hip_px - top.hip_px <= RISING_ON * top.scale
 
     def _low_flight(self, low: dict[str, Peak | None]) -> Peak | None:
         """The feet's `LOW_FLIGHT` (``low["feet"]``) and the hips' `LOW_BOUNCE` (``low["hips"]``)
